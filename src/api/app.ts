@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import Koa from 'koa';
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import type { Credentials } from '../config/credentials';
+import type { Settings } from '../config/settings';
+import type { ReadinessCheck } from '../temporal/readiness';
+import { jsonBody } from './body';
+import { errorHandler } from './errors';
+import { createHealthRouter } from './routes/health';
+
+/** Everything the HTTP API needs; built once per process by the runtime. */
+export interface ApiDeps {
+  settings: Settings;
+  credentials: Credentials;
+  log: Logger;
+  client: Client;
+  taskQueue: string;
+  /** Base URL of the Temporal Web UI, for deep links in responses. */
+  temporalUiUrl?: string;
+  readiness: ReadinessCheck[];
+}
+
+/** Builds the Koa application: request ids, the one error path, body parsing, then one router per resource. */
+export function createApp(deps: ApiDeps): Koa {
+  const app = new Koa();
+  app.proxy = true;
+  app.use(async (ctx, next) => {
+    ctx.state.requestId = ctx.get('x-request-id') || randomUUID();
+    ctx.set('X-Request-Id', ctx.state.requestId);
+    await next();
+  });
+  app.use(errorHandler(deps.log));
+  app.use(jsonBody(deps.settings.TETHER_BODY_LIMIT_BYTES));
+  for (const router of [createHealthRouter(deps.readiness)]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+  return app;
+}

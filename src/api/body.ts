@@ -1,0 +1,41 @@
+import type { Middleware } from 'koa';
+import { ApiError } from './errors';
+
+/**
+ * Reads a JSON body into ctx.request.body, refusing bodies over the limit (413) and malformed JSON (400).
+ * An empty body reads as undefined so the route's schema names what is missing.
+ */
+export function jsonBody(limitBytes: number): Middleware {
+  return async (ctx, next) => {
+    if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(ctx.method)) return next();
+    const declared = Number(ctx.get('content-length') || 0);
+    if (declared > limitBytes) throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${limitBytes} bytes`);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of ctx.req) {
+      size += (chunk as Buffer).length;
+      if (size > limitBytes) throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${limitBytes} bytes`);
+      chunks.push(chunk as Buffer);
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
+    ctx.state.rawBody = text;
+    if (text.trim() === '') {
+      (ctx.request as { body?: unknown }).body = undefined;
+    } else if (ctx.is('json') !== false || ctx.get('content-type') === '') {
+      try {
+        (ctx.request as { body?: unknown }).body = JSON.parse(text);
+      } catch (err) {
+        throw new ApiError(400, 'MALFORMED_JSON', `Request body is not valid JSON: ${(err as Error).message}`);
+      }
+    } else {
+      throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type ${ctx.get('content-type')} is not supported; send application/json`);
+    }
+    return next();
+  };
+}
+
+declare module 'koa' {
+  interface Request {
+    body?: unknown;
+  }
+}

@@ -1,0 +1,78 @@
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+
+/** An error the API answers with its own status and code; anything else becomes a 500 whose message is not exposed. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    readonly executionId?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Request validation failed; details map each bad field to its reasons. */
+export class ValidationError extends ApiError {
+  constructor(message: string, details: Record<string, string[]>) {
+    super(400, 'VALIDATION_FAILED', message, details);
+  }
+}
+
+export class NotFoundError extends ApiError {
+  constructor(message: string, details?: unknown) {
+    super(404, 'NOT_FOUND', message, details);
+  }
+}
+
+/** The JSON error body every Tether endpoint answers with (DESIGN §4). */
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown; executionId?: string };
+}
+
+export function errorBody(err: ApiError): ErrorBody {
+  return {
+    error: {
+      code: err.code,
+      message: err.message,
+      ...(err.details === undefined ? {} : { details: err.details }),
+      ...(err.executionId === undefined ? {} : { executionId: err.executionId }),
+    },
+  };
+}
+
+/** Koa's own HTTP errors (from body parsing, ctx.throw) carry an expose flag and a status. */
+function asApiError(err: unknown): ApiError | undefined {
+  if (err instanceof ApiError) return err;
+  const httpError = err as { status?: number; expose?: boolean; message?: string };
+  if (httpError && typeof httpError.status === 'number' && httpError.status < 500 && httpError.expose) {
+    return new ApiError(httpError.status, 'BAD_REQUEST', httpError.message ?? 'Bad request');
+  }
+  return undefined;
+}
+
+/** The one error path: registered first, answers every failure with the JSON error body. */
+export function errorHandler(log: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        throw new NotFoundError(`No route for ${ctx.method} ${ctx.path}`);
+      }
+    } catch (err) {
+      const known = asApiError(err);
+      if (known) {
+        ctx.status = known.status;
+        ctx.body = errorBody(known);
+        if (known.status === 401) ctx.set('WWW-Authenticate', 'Basic realm="tether", Bearer');
+        return;
+      }
+      log.error({ err, method: ctx.method, path: ctx.path, requestId: ctx.state.requestId }, 'request failed');
+      ctx.status = 500;
+      ctx.body = errorBody(new ApiError(500, 'INTERNAL', 'Internal error; see the server log for request ' + ctx.state.requestId));
+    }
+  };
+}

@@ -1,0 +1,25 @@
+import { SettingsError } from '../config/settings';
+import { startTether } from '../runtime/tether';
+import { bootstrap, onShutdown } from './process';
+
+/** `tether api`: the HTTP API against TEMPORAL_ADDRESS, with an in-process worker so actions answer fast. */
+export async function runApi(): Promise<void> {
+  const { settings, log, credentials, registry } = bootstrap();
+  if (!settings.TEMPORAL_ADDRESS) throw new SettingsError('Invalid setting TEMPORAL_ADDRESS: required by `tether api` (use `tether dev` to embed a server)');
+  const tether = await startTether({
+    settings,
+    credentials: credentials.credentials,
+    registry,
+    log,
+    temporalAddress: settings.TEMPORAL_ADDRESS,
+    temporalUiUrl: settings.TEMPORAL_UI_URL,
+    api: true,
+    worker: true,
+  });
+  onShutdown(log, tether.stop);
+  tether.workerDone.catch((err) => {
+    log.fatal({ err }, 'worker failed');
+    process.exit(1);
+  });
+  log.info({ url: tether.url }, 'api listening');
+}

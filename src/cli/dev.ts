@@ -1,0 +1,72 @@
+import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { startDevServer, type DevServer } from '../temporal/dev-server';
+import { resolveTemporalBinary, temporalVersion } from '../temporal/provision';
+import { startTether } from '../runtime/tether';
+import { bootstrap, onShutdown } from './process';
+
+/** `npm start`: the embedded Temporal dev server (unless TEMPORAL_ADDRESS is set), a worker and the API in one process. */
+export async function runDev(): Promise<void> {
+  const startedAt = Date.now();
+  const { settings, log, credentials, registry } = bootstrap();
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+
+  let devServer: DevServer | undefined;
+  let temporalAddress = settings.TEMPORAL_ADDRESS;
+  let temporalUiUrl = settings.TEMPORAL_UI_URL;
+  if (!temporalAddress) {
+    const binary = await resolveTemporalBinary({ explicitPath: settings.TEMPORAL_CLI_PATH, log: say });
+    const dataDir = resolve(settings.TETHER_DATA_DIR);
+    mkdirSync(dataDir, { recursive: true });
+    say(`Starting ${await temporalVersion(binary)} (data in ${join(dataDir, 'temporal.sqlite')})…`);
+    devServer = await startDevServer({
+      binary,
+      port: settings.TEMPORAL_DEV_PORT,
+      uiPort: settings.TEMPORAL_UI_PORT,
+      dbFilename: join(dataDir, 'temporal.sqlite'),
+      namespace: settings.TEMPORAL_NAMESPACE,
+    });
+    temporalAddress = devServer.address;
+    temporalUiUrl ??= devServer.uiUrl;
+  }
+
+  const tether = await startTether({
+    settings,
+    credentials: credentials.credentials,
+    registry,
+    log,
+    temporalAddress,
+    temporalUiUrl,
+    api: true,
+    worker: true,
+  }).catch(async (err) => {
+    await devServer?.stop();
+    throw err;
+  });
+
+  const stop = async () => {
+    await tether.stop();
+    await devServer?.stop();
+  };
+  onShutdown(log, stop);
+  tether.workerDone.catch(async (err) => {
+    log.fatal({ err }, 'worker failed');
+    await devServer?.stop();
+    process.exit(1);
+  });
+
+  say('');
+  say(`Tether is ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+  say(`  API          ${tether.url}   (descriptor: ${tether.url}/rcf/descriptor)`);
+  if (temporalUiUrl) say(`  Temporal UI  ${temporalUiUrl}`);
+  say(`  Temporal     ${temporalAddress} (namespace ${settings.TEMPORAL_NAMESPACE}, task queue ${settings.TETHER_TASK_QUEUE})`);
+  if (credentials.generatedFile) {
+    const c = credentials.credentials;
+    say('');
+    say(`Generated credentials (kept in ${credentials.generatedFile}; shown this once):`);
+    say(`  admin token      ${c.adminToken}`);
+    say(`  SPI basic auth   ${c.spiUser}:${c.spiPassword}`);
+    say(`  SPI token        ${c.spiToken}`);
+  }
+  say('Press Ctrl-C to stop.');
+}

@@ -1,0 +1,39 @@
+import { resolveCredentials, type ResolvedCredentials } from '../config/credentials';
+import { loadConnectorRegistry } from '../config/connectors';
+import { parseSettings, type Settings } from '../config/settings';
+import type { ConnectorRegistry } from '../connectors/registry';
+import { createLogger, type Logger } from '../logging/logger';
+
+export interface Bootstrap {
+  settings: Settings;
+  log: Logger;
+  credentials: ResolvedCredentials;
+  registry: ConnectorRegistry;
+}
+
+/** Everything a Tether process reads at start; any bad setting throws one error naming it. */
+export function bootstrap(env: NodeJS.ProcessEnv = process.env): Bootstrap {
+  const settings = parseSettings(env);
+  const log = createLogger(settings.LOG_LEVEL);
+  const credentials = resolveCredentials(settings);
+  const registry = loadConnectorRegistry(settings);
+  return { settings, log, credentials, registry };
+}
+
+/** Runs the stop steps once on SIGINT/SIGTERM, then exits; a second signal exits at once. */
+export function onShutdown(log: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    stop()
+      .then(() => process.exit(0))
+      .catch((err) => {
+        log.error({ err }, 'error while stopping');
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}

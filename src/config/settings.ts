@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+/** Raised when an environment setting is invalid; the message names the setting. */
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+}
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveSeconds = z.coerce.number().positive();
+const optionalText = z.string().trim().min(1).optional();
+
+/**
+ * Every environment setting Tether reads, in one schema (DESIGN §1, §6, §7).
+ * Keys are the environment variable names so an error names exactly what to fix.
+ */
+export const SettingsSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  TEMPORAL_ADDRESS: optionalText,
+  TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
+  TEMPORAL_API_KEY: optionalText,
+  TEMPORAL_TLS: z.stringbool().default(false),
+  TEMPORAL_TLS_CERT_PATH: optionalText,
+  TEMPORAL_TLS_KEY_PATH: optionalText,
+  TEMPORAL_TLS_CA_PATH: optionalText,
+  TEMPORAL_TLS_SERVER_NAME: optionalText,
+  TEMPORAL_CLI_PATH: optionalText,
+  TEMPORAL_DEV_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_UI_URL: z.url().optional(),
+  TETHER_TASK_QUEUE: z.string().trim().min(1).default('tether'),
+
+  TETHER_DATA_DIR: z.string().trim().min(1).default('./.tether'),
+  TETHER_CONFIG: optionalText,
+  TETHER_PUBLIC_URL: z.url().optional(),
+
+  TETHER_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  TETHER_SPI_USER: optionalText,
+  TETHER_SPI_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  TETHER_SPI_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  TETHER_CODEC_KEY: optionalText,
+
+  TETHER_SYNC_WINDOW_MS: z.coerce.number().int().positive().default(30_000),
+  TETHER_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
+
+  TETHER_PLATFORM_URL: z.url().optional(),
+  TETHER_CONNECTOR_ID: optionalText,
+  TETHER_CONNECTOR_SECRET: optionalText,
+  TETHER_STARTUP_RETRY_SECONDS: positiveSeconds.default(60),
+  TETHER_RECONNECT_WINDOW_SECONDS: positiveSeconds.default(86_400),
+  TETHER_RECONNECT_INITIAL_SECONDS: positiveSeconds.default(1),
+  TETHER_RECONNECT_MAX_INTERVAL_SECONDS: positiveSeconds.default(300),
+  TETHER_RECONNECT_COEFFICIENT: z.coerce.number().min(1).default(2),
+
+  PLATFORM_PORT: port.default(4000),
+  TETHER_PLATFORM_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  TETHER_PLATFORM_DATA: optionalText,
+});
+
+export type Settings = z.infer<typeof SettingsSchema>;
+
+/** Parses settings from an environment; throws a SettingsError naming the first bad setting. */
+export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const relevant = Object.fromEntries(
+    Object.keys(SettingsSchema.shape)
+      .map((key) => [key, env[key] === '' ? undefined : env[key]])
+      .filter(([, value]) => value !== undefined),
+  );
+  const result = SettingsSchema.safeParse(relevant);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const key = String(issue.path[0] ?? 'environment');
+    throw new SettingsError(`Invalid setting ${key}: ${issue.message}`);
+  }
+  const settings = result.data;
+  const platformKeys = ['TETHER_PLATFORM_URL', 'TETHER_CONNECTOR_ID', 'TETHER_CONNECTOR_SECRET'] as const;
+  const givenPlatformKeys = platformKeys.filter((key) => settings[key] !== undefined);
+  if (givenPlatformKeys.length > 0 && givenPlatformKeys.length < platformKeys.length) {
+    const missing = platformKeys.filter((key) => settings[key] === undefined);
+    throw new SettingsError(`Invalid setting ${missing[0]}: required when ${givenPlatformKeys.join(', ')} is set`);
+  }
+  if ((settings.TETHER_SPI_USER === undefined) !== (settings.TETHER_SPI_PASSWORD === undefined)) {
+    const missing = settings.TETHER_SPI_USER === undefined ? 'TETHER_SPI_USER' : 'TETHER_SPI_PASSWORD';
+    throw new SettingsError(`Invalid setting ${missing}: TETHER_SPI_USER and TETHER_SPI_PASSWORD go together`);
+  }
+  return settings;
+}

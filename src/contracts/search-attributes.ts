@@ -1,0 +1,19 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/** Keyword search attributes every Tether run carries, so the Temporal UI and the executions API filter runs. */
+export const TetherKind = defineSearchAttributeKey('TetherKind', SearchAttributeType.KEYWORD);
+export const TetherConnector = defineSearchAttributeKey('TetherConnector', SearchAttributeType.KEYWORD);
+export const TetherAction = defineSearchAttributeKey('TetherAction', SearchAttributeType.KEYWORD);
+export const TetherConnectionInstance = defineSearchAttributeKey('TetherConnectionInstance', SearchAttributeType.KEYWORD);
+export const TetherIntegrationGroup = defineSearchAttributeKey('TetherIntegrationGroup', SearchAttributeType.KEYWORD);
+
+export const tetherSearchAttributeKeys = [
+  TetherKind,
+  TetherConnector,
+  TetherAction,
+  TetherConnectionInstance,
+  TetherIntegrationGroup,
+] as const;
+
+/** Values of TetherKind. */
+export type RunKind = 'action' | 'health-check' | 'daemon' | 'group-reconciler' | 'integration-connector' | 'platform-connection';

@@ -1,0 +1,109 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { createApp } from '../api/app';
+import type { Credentials } from '../config/credentials';
+import type { Settings } from '../config/settings';
+import type { ConnectorRegistry } from '../connectors/registry';
+import { temporalReadiness } from '../temporal/readiness';
+import { installSdkLogging } from './sdk-logging';
+import { connectToTemporal } from './temporal-connection';
+import { createTetherWorker } from './worker';
+
+export interface TetherOptions {
+  settings: Settings;
+  credentials: Credentials;
+  registry: ConnectorRegistry;
+  log: Logger;
+  temporalAddress: string;
+  temporalUiUrl?: string;
+  /** Serve the HTTP API (the `api` and `dev` processes). */
+  api: boolean;
+  /** Run a worker in this process (the `worker` and `dev` processes; the API embeds one for latency). */
+  worker: boolean;
+  workflowBundlePath?: string;
+}
+
+export interface RunningTether {
+  /** Base URL of the HTTP API, when serving it. */
+  url?: string;
+  client: Client;
+  connection: NativeConnection;
+  worker?: Worker;
+  /** Settles when the worker stops by itself (a fatal error); stop() ends it normally. */
+  workerDone: Promise<void>;
+  stop(): Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** Connects to Temporal and starts the parts this process runs: worker, API, or both. */
+export async function startTether(options: TetherOptions): Promise<RunningTether> {
+  const { settings, log } = options;
+  const taskQueue = settings.TETHER_TASK_QUEUE;
+  installSdkLogging(log);
+  const connection = await connectToTemporal(settings, options.temporalAddress);
+  const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
+
+  let worker: Worker | undefined;
+  let workerDone: Promise<void> = new Promise(() => undefined);
+  if (options.worker) {
+    worker = await createTetherWorker({
+      connection,
+      namespace: settings.TEMPORAL_NAMESPACE,
+      taskQueue,
+      deps: { registry: options.registry, log },
+      workflowBundlePath: options.workflowBundlePath,
+    });
+    workerDone = worker.run();
+  }
+
+  let server: Server | undefined;
+  let url: string | undefined;
+  if (options.api) {
+    const app = createApp({
+      settings,
+      credentials: options.credentials,
+      log,
+      client,
+      taskQueue,
+      temporalUiUrl: options.temporalUiUrl,
+      readiness: [temporalReadiness(client, taskQueue)],
+    });
+    server = createServer(app.callback());
+    await listen(server, settings.PORT, settings.HOST);
+    const { port } = server.address() as AddressInfo;
+    url = `http://${settings.HOST === '0.0.0.0' ? '127.0.0.1' : settings.HOST}:${port}`;
+  }
+
+  return {
+    url,
+    client,
+    connection,
+    worker,
+    workerDone,
+    async stop() {
+      if (server) {
+        const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
+        server.closeIdleConnections();
+        await closed;
+      }
+      if (worker) {
+        // The SDK may already be shutting the worker down on SIGINT/SIGTERM itself.
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await workerDone.catch((err) => log.error({ err }, 'worker stopped with an error'));
+      }
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,3 @@
+/** Every workflow the Tether worker runs (the worker bundles this file). */
+export { executeAction } from './execute-action';
+export { checkConnectionHealth } from './check-connection-health';

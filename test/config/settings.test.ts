@@ -1,0 +1,66 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveCredentials } from '../../src/config/credentials';
+import { parseSettings, SettingsError } from '../../src/config/settings';
+
+describe('settings', () => {
+  it('applies the documented defaults', () => {
+    const settings = parseSettings({});
+    expect(settings.PORT).toBe(3000);
+    expect(settings.TEMPORAL_NAMESPACE).toBe('default');
+    expect(settings.TETHER_DATA_DIR).toBe('./.tether');
+    expect(settings.TEMPORAL_DEV_PORT).toBe(7233);
+    expect(settings.TEMPORAL_UI_PORT).toBe(8233);
+    expect(settings.TETHER_STARTUP_RETRY_SECONDS).toBe(60);
+    expect(settings.TETHER_RECONNECT_WINDOW_SECONDS).toBe(86_400);
+  });
+
+  it('names the setting and the reason for a bad value', () => {
+    expect(() => parseSettings({ PORT: 'eighty' })).toThrow(SettingsError);
+    expect(() => parseSettings({ PORT: 'eighty' })).toThrow(/^Invalid setting PORT: /);
+    expect(() => parseSettings({ PORT: '70000' })).toThrow(/Invalid setting PORT: .*65535/);
+    expect(() => parseSettings({ TETHER_ADMIN_TOKEN: 'short' })).toThrow('Invalid setting TETHER_ADMIN_TOKEN: must be at least 16 characters');
+    expect(() => parseSettings({ TETHER_PLATFORM_URL: 'not a url' })).toThrow(/^Invalid setting TETHER_PLATFORM_URL/);
+  });
+
+  it('refuses half a credential pair', () => {
+    expect(() => parseSettings({ TETHER_SPI_USER: 'catalog' })).toThrow('Invalid setting TETHER_SPI_PASSWORD: TETHER_SPI_USER and TETHER_SPI_PASSWORD go together');
+    expect(() => parseSettings({ TETHER_PLATFORM_URL: 'ws://hub:4000', TETHER_CONNECTOR_ID: 'c1' })).toThrow(
+      'Invalid setting TETHER_CONNECTOR_SECRET: required when TETHER_PLATFORM_URL, TETHER_CONNECTOR_ID is set',
+    );
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(parseSettings({ PORT: '' }).PORT).toBe(3000);
+  });
+});
+
+describe('credentials', () => {
+  const dataDir = () => mkdtempSync(join(tmpdir(), 'tether-cred-'));
+
+  it('refuses a production start without credentials, naming them', () => {
+    const settings = parseSettings({ NODE_ENV: 'production', TETHER_DATA_DIR: dataDir() });
+    expect(() => resolveCredentials(settings)).toThrow('Invalid setting TETHER_ADMIN_TOKEN: required when NODE_ENV=production');
+    const withAdmin = parseSettings({ NODE_ENV: 'production', TETHER_DATA_DIR: dataDir(), TETHER_ADMIN_TOKEN: 'a'.repeat(20) });
+    expect(() => resolveCredentials(withAdmin)).toThrow(/TETHER_SPI_USER\/TETHER_SPI_PASSWORD or TETHER_SPI_TOKEN: required/);
+  });
+
+  it('generates credentials once in development and keeps them across restarts', () => {
+    const settings = parseSettings({ TETHER_DATA_DIR: dataDir() });
+    const first = resolveCredentials(settings);
+    expect(first.generatedFile).toBeDefined();
+    expect(first.credentials.adminToken.length).toBeGreaterThanOrEqual(24);
+    const second = resolveCredentials(settings);
+    expect(second.generatedFile).toBeUndefined();
+    expect(second.credentials).toEqual(first.credentials);
+  });
+
+  it('prefers credentials from the environment', () => {
+    const settings = parseSettings({ TETHER_DATA_DIR: dataDir(), TETHER_ADMIN_TOKEN: 'x'.repeat(20), TETHER_SPI_TOKEN: 'y'.repeat(20) });
+    const { credentials, generatedFile } = resolveCredentials(settings);
+    expect(generatedFile).toBeUndefined();
+    expect(credentials).toMatchObject({ adminToken: 'x'.repeat(20), spiToken: 'y'.repeat(20) });
+    expect(credentials.spiUser).toBeUndefined();
+  });
+});
