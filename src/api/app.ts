@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Credentials } from '../config/credentials';
 import type { Settings } from '../config/settings';
+import type { ConnectorRegistry } from '../connectors/registry';
 import type { ReadinessCheck } from '../temporal/readiness';
 import { jsonBody } from './body';
 import { errorHandler } from './errors';
@@ -15,6 +16,7 @@ export interface ApiDeps {
   credentials: Credentials;
   log: Logger;
   client: Client;
+  registry: ConnectorRegistry;
   taskQueue: string;
   /** Base URL of the Temporal Web UI, for deep links in responses. */
   temporalUiUrl?: string;

@@ -62,7 +62,7 @@ export async function startTether(options: TetherOptions): Promise<RunningTether
       connection,
       namespace: settings.TEMPORAL_NAMESPACE,
       taskQueue,
-      deps: { registry: options.registry, log },
+      deps: { registry: options.registry, client, settings, log },
       workflowBundlePath: options.workflowBundlePath,
     });
     workerDone = worker.run();
@@ -76,6 +76,7 @@ export async function startTether(options: TetherOptions): Promise<RunningTether
       credentials: options.credentials,
       log,
       client,
+      registry: options.registry,
       taskQueue,
       temporalUiUrl: options.temporalUiUrl,
       readiness: [temporalReadiness(client, taskQueue)],
