@@ -8,6 +8,7 @@ import type { ConnectorRegistry } from '../connectors/registry';
 import type { ReadinessCheck } from '../temporal/readiness';
 import { jsonBody } from './body';
 import { errorHandler } from './errors';
+import { createExecutionsRouter } from './routes/executions';
 import { createHealthRouter } from './routes/health';
 
 /** Everything the HTTP API needs; built once per process by the runtime. */
@@ -34,7 +35,7 @@ export function createApp(deps: ApiDeps): Koa {
   });
   app.use(errorHandler(deps.log));
   app.use(jsonBody(deps.settings.TETHER_BODY_LIMIT_BYTES));
-  for (const router of [createHealthRouter(deps.readiness)]) {
+  for (const router of [createHealthRouter(deps.readiness), createExecutionsRouter(deps)]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

@@ -1,0 +1,35 @@
+import { join } from 'node:path';
+import { Client } from '@temporalio/client';
+import { parseSettings, SettingsError } from '../config/settings';
+import { fetchHistories, readHistoryFiles, replayHistories, type HistorySource } from '../operations/replay';
+import { connectToTemporal } from '../runtime/temporal-connection';
+
+const usage = 'Usage: tether replay [history.json | folder ...] [--query "<visibility query>"]  (default folder: test/histories)';
+
+/**
+ * `tether replay`: replays recorded histories (files) or live executions (`--query`, against TEMPORAL_ADDRESS)
+ * against the current workflow code; exits 1 when any replay hits non-determinism.
+ */
+export async function runReplay(args: string[]): Promise<void> {
+  const queryAt = args.indexOf('--query');
+  const query = queryAt >= 0 ? args[queryAt + 1] : undefined;
+  if (queryAt >= 0 && !query) throw new Error(`--query needs a visibility query. ${usage}`);
+  const paths = args.filter((_, index) => queryAt < 0 || (index !== queryAt && index !== queryAt + 1));
+  const settings = parseSettings();
+  let sources: Iterable<HistorySource> | AsyncIterable<HistorySource>;
+  let close = async () => undefined as void;
+  if (query) {
+    if (!settings.TEMPORAL_ADDRESS) throw new SettingsError('Invalid setting TEMPORAL_ADDRESS: required by `tether replay --query`');
+    const connection = await connectToTemporal(settings, settings.TEMPORAL_ADDRESS);
+    sources = fetchHistories(new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE }), query);
+    close = () => connection.close();
+  } else {
+    sources = (paths.length ? paths : [join(process.cwd(), 'test', 'histories')]).flatMap(readHistoryFiles);
+  }
+  const outcomes = await replayHistories({ workflowsPath: require.resolve('../workflows') }, sources);
+  await close();
+  for (const outcome of outcomes) console.log(`${outcome.ok ? 'ok  ' : 'FAIL'} ${outcome.workflowId}${outcome.error ? `  ${outcome.error}` : ''}`);
+  const failed = outcomes.filter((outcome) => !outcome.ok).length;
+  console.log(`${outcomes.length} histories replayed, ${failed} failed`);
+  if (failed > 0 || outcomes.length === 0) process.exit(1);
+}

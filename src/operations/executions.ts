@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription, type WorkflowExecutionInfo } from '@temporalio/client';
+import { decodeArrayFromPayloads, decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
+import { ApiError, NotFoundError } from '../api/errors';
+import type { ActionRequest } from '../contracts/action';
+import type { ExecutionDetail, ExecutionListQuery, ExecutionStatus, ExecutionSummary } from '../contracts/executions';
+import { TetherAction, TetherConnectionInstance, TetherConnector, TetherKind } from '../contracts/search-attributes';
+import type { ConnectorRegistry } from '../connectors/registry';
+import type { executeAction } from '../workflows';
+
+export interface ExecutionsDeps {
+  client: Client;
+  registry: ConnectorRegistry;
+  taskQueue: string;
+  temporalUiUrl?: string;
+}
+
+const REDACTED = '[redacted]';
+
+/** The SDK's status names, as visibility queries spell them. */
+const statusNames: Record<string, ExecutionStatus> = {
+  RUNNING: 'Running',
+  COMPLETED: 'Completed',
+  FAILED: 'Failed',
+  CANCELLED: 'Canceled',
+  TERMINATED: 'Terminated',
+  CONTINUED_AS_NEW: 'ContinuedAsNew',
+  TIMED_OUT: 'TimedOut',
+};
+
+/** Builds the visibility query of a list request; values are validated keywords, so quoting is safe. */
+export function visibilityQuery(query: ExecutionListQuery): string {
+  const clauses = [query.kind ? `TetherKind = '${query.kind}'` : `TetherKind IN ('action', 'health-check')`];
+  if (query.connector) clauses.push(`TetherConnector = '${query.connector}'`);
+  if (query.action) clauses.push(`TetherAction = '${query.action}'`);
+  if (query.connectionInstance) clauses.push(`TetherConnectionInstance = '${query.connectionInstance}'`);
+  if (query.status) clauses.push(`ExecutionStatus = '${query.status}'`);
+  if (query.since) clauses.push(`StartTime >= '${new Date(query.since).toISOString()}'`);
+  return clauses.join(' AND ');
+}
+
+/** Deep link to a run in the Temporal Web UI. */
+export function temporalUiLink(uiUrl: string | undefined, namespace: string, workflowId: string, runId?: string): string | undefined {
+  if (!uiUrl) return undefined;
+  const base = `${uiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+  return runId ? `${base}/${runId}/history` : base;
+}
+
+function summarize(info: WorkflowExecutionInfo | WorkflowExecutionDescription, deps: ExecutionsDeps): ExecutionSummary {
+  const attributes = info.typedSearchAttributes;
+  return {
+    executionId: info.workflowId,
+    runId: info.runId,
+    kind: attributes.get(TetherKind),
+    connector: attributes.get(TetherConnector),
+    action: attributes.get(TetherAction),
+    connectionInstance: attributes.get(TetherConnectionInstance),
+    status: statusNames[info.status.name] ?? info.status.name,
+    startTime: info.startTime.toISOString(),
+    ...(info.closeTime ? { closeTime: info.closeTime.toISOString() } : {}),
+    links: {
+      self: `/admin/executions/${encodeURIComponent(info.workflowId)}`,
+      ui: temporalUiLink(deps.temporalUiUrl, deps.client.options.namespace, info.workflowId, info.runId),
+    },
+  };
+}
+
+/** Replaces the values of inputs an action declares secret. */
+function redactInputs(request: ActionRequest, registry: ConnectorRegistry): Record<string, unknown> {
+  const action = registry.find(request.connectorPath)?.definition.actions.find((candidate) => candidate.path === request.actionPath);
+  const secret = new Set(action?.inputs.filter((input) => input.secret).map((input) => input.name));
+  return Object.fromEntries(Object.entries(request.inputs ?? {}).map(([name, value]) => [name, secret.has(name) ? REDACTED : value]));
+}
+
+/** Lists, inspects and replays action and health-check executions through Temporal visibility and history. */
+export class ExecutionsService {
+  constructor(private readonly deps: ExecutionsDeps) {}
+
+  async list(query: ExecutionListQuery): Promise<ExecutionSummary[]> {
+    const found: ExecutionSummary[] = [];
+    for await (const info of this.deps.client.workflow.list({ query: visibilityQuery(query), pageSize: Math.min(query.limit, 100) })) {
+      found.push(summarize(info, this.deps));
+      if (found.length >= query.limit) break;
+    }
+    return found;
+  }
+
+  private async describe(executionId: string) {
+    const handle = this.deps.client.workflow.getHandle(executionId);
+    try {
+      return { handle, description: await handle.describe() };
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`No execution ${executionId}`);
+      throw err;
+    }
+  }
+
+  async get(executionId: string): Promise<ExecutionDetail> {
+    const { handle, description } = await this.describe(executionId);
+    const summary = summarize(description, this.deps);
+    if (summary.kind !== 'action' && summary.kind !== 'health-check') throw new NotFoundError(`No action or health-check execution ${executionId}`);
+    const converter = this.deps.client.options.loadedDataConverter;
+    const history = await handle.fetchHistory();
+    let request: ActionRequest | undefined;
+    let outputs: Record<string, unknown> | undefined;
+    let failure: ExecutionDetail['failure'];
+    let attempts = 0;
+    for (const event of history.events ?? []) {
+      if (event.workflowExecutionStartedEventAttributes) {
+        [request] = (await decodeArrayFromPayloads(converter, event.workflowExecutionStartedEventAttributes.input?.payloads)) as [ActionRequest];
+      } else if (event.activityTaskStartedEventAttributes) {
+        attempts = Math.max(attempts, event.activityTaskStartedEventAttributes.attempt ?? 1);
+      } else if (event.markerRecordedEventAttributes) {
+        const data = await decodeArrayFromPayloads(converter, event.markerRecordedEventAttributes.details?.data?.payloads);
+        attempts += Math.max(1, Number((data[0] as { attempt?: number } | undefined)?.attempt ?? 1));
+      } else if (event.workflowExecutionCompletedEventAttributes) {
+        const [result] = await decodeArrayFromPayloads(converter, event.workflowExecutionCompletedEventAttributes.result?.payloads);
+        outputs = summary.kind === 'action' ? (result as { outputs: Record<string, unknown> }).outputs : (result as Record<string, unknown>);
+      } else if (event.workflowExecutionFailedEventAttributes) {
+        const error = await decodeOptionalFailureToOptionalError(converter, event.workflowExecutionFailedEventAttributes.failure);
+        failure = { type: (error as { type?: string } | undefined)?.type, message: error?.message ?? 'failed' };
+      } else if (event.workflowExecutionTimedOutEventAttributes) {
+        failure = { type: 'TimedOut', message: 'The execution exceeded its deadline' };
+      } else if (event.workflowExecutionTerminatedEventAttributes) {
+        failure = { type: 'Terminated', message: event.workflowExecutionTerminatedEventAttributes.reason || 'terminated' };
+      }
+    }
+    return {
+      ...summary,
+      ...(request ? { inputs: summary.kind === 'action' ? redactInputs(request, this.deps.registry) : {} } : {}),
+      ...(outputs ? { outputs } : {}),
+      ...(failure ? { failure } : {}),
+      attempts,
+      ...(request?.replayOf ? { replayOf: request.replayOf } : {}),
+    };
+  }
+
+  /** Runs a failed, timed-out, cancelled or terminated action again with the same inputs, linked to the original. */
+  async replay(executionId: string): Promise<ExecutionSummary & { replayOf: string }> {
+    const { handle, description } = await this.describe(executionId);
+    const summary = summarize(description, this.deps);
+    if (summary.kind !== 'action') throw new ApiError(409, 'NOT_REPLAYABLE', `Execution ${executionId} is not an action execution`);
+    if (summary.status === 'Running' || summary.status === 'Completed' || summary.status === 'ContinuedAsNew') {
+      throw new ApiError(409, 'NOT_REPLAYABLE', `Execution ${executionId} is ${summary.status}; only failed, timed-out, cancelled or terminated executions are replayed`);
+    }
+    const history = await handle.fetchHistory();
+    const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+    const [original] = (await decodeArrayFromPayloads(this.deps.client.options.loadedDataConverter, started?.input?.payloads)) as [ActionRequest];
+    const request: ActionRequest = { ...original, replayOf: executionId };
+    const workflowId = `action/${request.connectorPath}/${request.actionPath}/replay-${randomUUID()}`;
+    const replay = await this.deps.client.workflow.start<typeof executeAction>('executeAction', {
+      workflowId,
+      taskQueue: this.deps.taskQueue,
+      args: [request],
+      typedSearchAttributes: description.typedSearchAttributes,
+      memo: { replayOf: executionId },
+    });
+    return { ...summary, ...summarize(await replay.describe(), this.deps), replayOf: executionId };
+  }
+}
