@@ -3,6 +3,10 @@ import type { Logger } from 'pino';
 import type { Settings } from '../config/settings';
 import type { ConnectorRegistry } from '../connectors/registry';
 import { createActionActivities } from './actions';
+import { createDaemonConnectorActivities } from './daemon-connectors';
+import { createDaemonLifecycleActivities } from './daemon-lifecycle';
+import { createDaemonMetadataActivities } from './daemon-metadata';
+import { createPlatformActivities, spiHandlerFor } from './platform-link';
 
 /** What activities may use: the connector registry, a Temporal client (to start or signal runs), settings, logs. */
 export interface ActivityDeps {
@@ -16,5 +20,9 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createActionActivities(deps),
+    ...createDaemonLifecycleActivities(deps),
+    ...createDaemonMetadataActivities(deps),
+    ...createDaemonConnectorActivities(deps),
+    ...createPlatformActivities({ settings: deps.settings, log: deps.log, client: deps.client, handleSpiRequest: spiHandlerFor(deps) }),
   };
 }

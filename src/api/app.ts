@@ -5,11 +5,11 @@ import type { Logger } from 'pino';
 import type { Credentials } from '../config/credentials';
 import type { Settings } from '../config/settings';
 import type { ConnectorRegistry } from '../connectors/registry';
+import type { KeyRing } from '../temporal/codec';
 import type { ReadinessCheck } from '../temporal/readiness';
 import { jsonBody } from './body';
 import { errorHandler } from './errors';
-import { createExecutionsRouter } from './routes/executions';
-import { createHealthRouter } from './routes/health';
+import { createRouters } from './routers';
 
 /** Everything the HTTP API needs; built once per process by the runtime. */
 export interface ApiDeps {
@@ -18,6 +18,8 @@ export interface ApiDeps {
   log: Logger;
   client: Client;
   registry: ConnectorRegistry;
+  /** Payload codec keys, for the codec-server endpoints the Temporal UI calls. */
+  keyRing: KeyRing;
   taskQueue: string;
   /** Base URL of the Temporal Web UI, for deep links in responses. */
   temporalUiUrl?: string;
@@ -35,7 +37,7 @@ export function createApp(deps: ApiDeps): Koa {
   });
   app.use(errorHandler(deps.log));
   app.use(jsonBody(deps.settings.TETHER_BODY_LIMIT_BYTES));
-  for (const router of [createHealthRouter(deps.readiness), createExecutionsRouter(deps)]) {
+  for (const router of createRouters(deps)) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

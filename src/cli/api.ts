@@ -1,22 +1,28 @@
 import { SettingsError } from '../config/settings';
 import { startTether } from '../runtime/tether';
+import { runConnectorMode } from '../platform/connector-mode';
 import { bootstrap, onShutdown } from './process';
 
 /** `tether api`: the HTTP API against TEMPORAL_ADDRESS, with an in-process worker so actions answer fast. */
 export async function runApi(): Promise<void> {
-  const { settings, log, credentials, registry } = bootstrap();
+  const { settings, log, credentials, registry, codec } = bootstrap();
   if (!settings.TEMPORAL_ADDRESS) throw new SettingsError('Invalid setting TEMPORAL_ADDRESS: required by `tether api` (use `tether dev` to embed a server)');
   const tether = await startTether({
     settings,
     credentials: credentials.credentials,
     registry,
+    keyRing: codec.keyRing,
     log,
     temporalAddress: settings.TEMPORAL_ADDRESS,
     temporalUiUrl: settings.TEMPORAL_UI_URL,
     api: true,
     worker: true,
   });
-  onShutdown(log, tether.stop);
+  const platformLink = await runConnectorMode({ client: tether.client, settings, log, dev: false });
+  onShutdown(log, async () => {
+    platformLink?.stop();
+    await tether.stop();
+  });
   tether.workerDone.catch((err) => {
     log.fatal({ err }, 'worker failed');
     process.exit(1);

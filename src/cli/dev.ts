@@ -3,12 +3,13 @@ import { mkdirSync } from 'node:fs';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { resolveTemporalBinary, temporalVersion } from '../temporal/provision';
 import { startTether } from '../runtime/tether';
+import { runConnectorMode } from '../platform/connector-mode';
 import { bootstrap, onShutdown } from './process';
 
 /** `npm start`: the embedded Temporal dev server (unless TEMPORAL_ADDRESS is set), a worker and the API in one process. */
 export async function runDev(): Promise<void> {
   const startedAt = Date.now();
-  const { settings, log, credentials, registry } = bootstrap();
+  const { settings, log, credentials, registry, codec } = bootstrap();
   const say = (line: string) => process.stdout.write(`${line}\n`);
 
   let devServer: DevServer | undefined;
@@ -25,6 +26,8 @@ export async function runDev(): Promise<void> {
       uiPort: settings.TEMPORAL_UI_PORT,
       dbFilename: join(dataDir, 'temporal.sqlite'),
       namespace: settings.TEMPORAL_NAMESPACE,
+      // The UI decrypts payloads through our codec endpoint (log in once at /codec/login).
+      uiCodecEndpoint: `${settings.TETHER_PUBLIC_URL ?? `http://127.0.0.1:${settings.PORT}`}/codec`,
     });
     temporalAddress = devServer.address;
     temporalUiUrl ??= devServer.uiUrl;
@@ -34,6 +37,7 @@ export async function runDev(): Promise<void> {
     settings,
     credentials: credentials.credentials,
     registry,
+    keyRing: codec.keyRing,
     log,
     temporalAddress,
     temporalUiUrl,
@@ -45,9 +49,11 @@ export async function runDev(): Promise<void> {
   });
 
   const stop = async () => {
+    platformLink?.stop();
     await tether.stop();
     await devServer?.stop();
   };
+  const platformLink = await runConnectorMode({ client: tether.client, settings, log, dev: true, beforeExit: stop });
   onShutdown(log, stop);
   tether.workerDone.catch(async (err) => {
     log.fatal({ err }, 'worker failed');
@@ -58,7 +64,7 @@ export async function runDev(): Promise<void> {
   say('');
   say(`Tether is ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
   say(`  API          ${tether.url}   (descriptor: ${tether.url}/rcf/descriptor)`);
-  if (temporalUiUrl) say(`  Temporal UI  ${temporalUiUrl}`);
+  if (temporalUiUrl) say(`  Temporal UI  ${temporalUiUrl}   (to read payloads there, open ${tether.url}/codec/login once)`);
   say(`  Temporal     ${temporalAddress} (namespace ${settings.TEMPORAL_NAMESPACE}, task queue ${settings.TETHER_TASK_QUEUE})`);
   if (credentials.generatedFile) {
     const c = credentials.credentials;
@@ -68,5 +74,6 @@ export async function runDev(): Promise<void> {
     say(`  SPI basic auth   ${c.spiUser}:${c.spiPassword}`);
     say(`  SPI token        ${c.spiToken}`);
   }
+  if (codec.generatedFile) say(`Created the payload encryption key ${codec.generatedFile} (keep it: runs cannot be read without it).`);
   say('Press Ctrl-C to stop.');
 }

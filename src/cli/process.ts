@@ -3,12 +3,14 @@ import { loadConnectorRegistry } from '../config/connectors';
 import { parseSettings, type Settings } from '../config/settings';
 import type { ConnectorRegistry } from '../connectors/registry';
 import { createLogger, type Logger } from '../logging/logger';
+import { resolveCodecKeyRing, type ResolvedKeyRing } from '../temporal/codec';
 
 export interface Bootstrap {
   settings: Settings;
   log: Logger;
   credentials: ResolvedCredentials;
   registry: ConnectorRegistry;
+  codec: ResolvedKeyRing;
 }
 
 /** Everything a Tether process reads at start; any bad setting throws one error naming it. */
@@ -17,7 +19,8 @@ export function bootstrap(env: NodeJS.ProcessEnv = process.env): Bootstrap {
   const log = createLogger(settings.LOG_LEVEL);
   const credentials = resolveCredentials(settings);
   const registry = loadConnectorRegistry(settings);
-  return { settings, log, credentials, registry };
+  const codec = resolveCodecKeyRing(settings);
+  return { settings, log, credentials, registry, codec };
 }
 
 /** Runs the stop steps once on SIGINT/SIGTERM, then exits; a second signal exits at once. */

@@ -3,7 +3,7 @@ import { Client } from '@temporalio/client';
 import { parseSettings, SettingsError } from '../config/settings';
 import { fetchHistories, readHistoryFiles, replayHistories, type HistorySource } from '../operations/replay';
 import { createLogger } from '../logging/logger';
-import { installSdkLogging } from '../runtime/sdk-logging';
+import { installSdkRuntime } from '../runtime/sdk-runtime';
 import { connectToTemporal } from '../runtime/temporal-connection';
 
 const usage = 'Usage: tether replay [history.json | folder ...] [--query "<visibility query>"]  (default folder: test/histories)';
@@ -18,7 +18,7 @@ export async function runReplay(args: string[]): Promise<void> {
   if (queryAt >= 0 && !query) throw new Error(`--query needs a visibility query. ${usage}`);
   const paths = args.filter((_, index) => queryAt < 0 || (index !== queryAt && index !== queryAt + 1));
   const settings = parseSettings();
-  installSdkLogging(createLogger('warn'));
+  installSdkRuntime(createLogger('warn'));
   let sources: Iterable<HistorySource> | AsyncIterable<HistorySource>;
   let close = async () => undefined as void;
   if (query) {

@@ -1,16 +1,95 @@
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
 import type { Settings } from './settings';
-import { ConnectorRegistry } from '../connectors/registry';
-import { exampleConnector } from '../connectors/example';
+import { ConfigFileError, findConfigFile, keyPath, readConfigFile, type LoadedConfigFile } from './config-file';
+import { builtinConnectors } from '../connectors/builtins';
+import { ConnectorRegistry, type RegisteredConnector } from '../connectors/registry';
+import { ConnectorDeclarationError, defineConnector, type ConnectionInstance, type ConnectorDefinition } from '../connectors/sdk';
 
-/** Builds the connector registry: from the config file when given, else the dev defaults (DESIGN §3). */
-export function loadConnectorRegistry(_settings: Settings): ConnectorRegistry {
-  return new ConnectorRegistry([
-    {
-      definition: exampleConnector,
-      instances: [
-        { id: 'DEV', name: 'Development', settings: exampleConnector.settings.parse({}) },
-        { id: 'PROD', name: 'Production', settings: exampleConnector.settings.parse({}) },
-      ],
-    },
-  ]);
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+/**
+ * Builds the connector registry: from the config file (TETHER_CONFIG, or `tether.config.yaml` if present),
+ * else the dev defaults (DESIGN §3). Settings are validated and secrets resolved here, once, in the process
+ * that runs connectors: they stay in this registry and never travel in workflow payloads.
+ */
+export function loadConnectorRegistry(settings: Settings, options: LoadOptions = {}): ConnectorRegistry {
+  const file = findConfigFile(settings.TETHER_CONFIG, options.cwd);
+  if (!file) return new ConnectorRegistry(devDefaults());
+  return new ConnectorRegistry(connectorsFrom(readConfigFile(file, options.env ?? process.env)));
+}
+
+/** No config file: the example connector (DEV, PROD) and the integration connectors, so a bare start shows something. */
+export function devDefaults(): RegisteredConnector[] {
+  const instance = (definition: ConnectorDefinition<any, any>, id: string, name: string): ConnectionInstance<unknown> => ({
+    id,
+    name,
+    settings: definition.settings.parse({}),
+  });
+  const { example, 'http-poll': httpPoll, 'folder-monitor': folderMonitor } = builtinConnectors;
+  return [
+    { definition: example!, instances: [instance(example!, 'DEV', 'Development'), instance(example!, 'PROD', 'Production')] },
+    ...[httpPoll!, folderMonitor!].map((definition) => ({ definition, instances: [instance(definition, 'DEFAULT', 'Default')] })),
+  ];
+}
+
+/** The connector a `use:` names: a built-in, else a plugin module resolved relative to the config file. */
+function resolveConnector(use: string, at: string, configPath: string): ConnectorDefinition<any, any> {
+  const builtin = builtinConnectors[use];
+  if (builtin) return builtin;
+  const fromConfig = createRequire(resolve(dirname(configPath), 'tether.config.yaml'));
+  let exported: Record<string, unknown>;
+  try {
+    const target = use.startsWith('.') || use.startsWith('/') ? resolve(dirname(configPath), use) : use;
+    exported = fromConfig(target) as Record<string, unknown>;
+  } catch (err) {
+    const builtins = Object.keys(builtinConnectors).join(', ');
+    throw new ConfigFileError(`${configPath}: ${at}.use: ${JSON.stringify(use)} is not a built-in connector (${builtins}) and cannot be loaded as a module: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const looksLikeConnector = (value: unknown): value is ConnectorDefinition<any, any> =>
+    !!value && typeof value === 'object' && 'path' in value && 'actions' in value && 'checkHealth' in value;
+  const candidates = [exported.default, exported.connector, exported].filter(looksLikeConnector);
+  const named = Object.values(exported).filter(looksLikeConnector);
+  const definition = candidates[0] ?? (named.length === 1 ? named[0] : undefined);
+  if (!definition) {
+    throw new ConfigFileError(`${configPath}: ${at}.use: module ${use} exports no connector (export it as default, as \`connector\`, or as its only connector export)`);
+  }
+  if (!definition.settings || typeof (definition.settings as { safeParse?: unknown }).safeParse !== 'function') {
+    throw new ConfigFileError(`${configPath}: ${at}.use: connector ${JSON.stringify(definition.name)} from ${use} needs a zod \`settings\` schema`);
+  }
+  try {
+    return defineConnector(definition);
+  } catch (err) {
+    if (err instanceof ConnectorDeclarationError) throw new ConfigFileError(`${configPath}: ${at}.use: ${use}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Turns the config file's entries into registered connectors, checking every instance's settings. */
+export function connectorsFrom({ path, config }: LoadedConfigFile): RegisteredConnector[] {
+  const byPath = new Map<string, string>();
+  return config.connectors.map((entry, index) => {
+    const at = `connectors[${index}]`;
+    const definition = resolveConnector(entry.use, at, path);
+    const previous = byPath.get(definition.path);
+    if (previous) throw new ConfigFileError(`${path}: ${at}.use: connector path ${definition.path} is already served by ${previous}`);
+    byPath.set(definition.path, at);
+    const ids = new Set<string>();
+    const instances = entry.connectionInstances.map((instance, i) => {
+      const where = `${at}.connectionInstances[${i}]`;
+      if (ids.has(instance.id)) throw new ConfigFileError(`${path}: ${where}.id: ${instance.id} is declared twice`);
+      ids.add(instance.id);
+      const settings = definition.settings.safeParse(instance.settings ?? {});
+      if (!settings.success) {
+        // Messages only, never the values: a rejected value may be a secret.
+        const problems = settings.error.issues.map((issue) => `${where}.${keyPath(['settings', ...issue.path])}: ${issue.message}`);
+        throw new ConfigFileError(`${path}: ${problems.join('; ')}`);
+      }
+      return { id: instance.id, name: instance.name, settings: settings.data };
+    });
+    return { definition, instances };
+  });
 }

@@ -55,6 +55,11 @@ export const SettingsSchema = z.object({
   TETHER_RECONNECT_MAX_INTERVAL_SECONDS: positiveSeconds.default(300),
   TETHER_RECONNECT_COEFFICIENT: z.coerce.number().min(1).default(2),
 
+  /** `tether worker` (no API) serves GET /metrics and GET /health/live on this port when set. */
+  TETHER_METRICS_PORT: port.min(1).optional(),
+  /** The Temporal SDK's own Prometheus exporter binds 127.0.0.1 on this port; /metrics re-exports it. */
+  TETHER_SDK_METRICS_PORT: port.min(1).optional(),
+
   PLATFORM_PORT: port.default(4000),
   TETHER_PLATFORM_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TETHER_PLATFORM_DATA: optionalText,

@@ -108,6 +108,8 @@ export interface ConnectorDefinition<Settings = unknown, Configuration = unknown
   actions: ActionDefinition<Settings>[];
   checkHealth(context: HealthContext<Settings>): Promise<HealthReport>;
   integration?: IntegrationDefinition<Configuration>;
+  /** Releases what the connector keeps between calls (e.g. connection pools); called when the worker stops. */
+  dispose?(): Promise<void>;
 }
 
 /** Raised when a connector declaration is invalid; the message names the connector and the field. */

@@ -47,14 +47,14 @@ export const SpiRequest = z.object({
   path: z.string().startsWith('/').max(8192),
   headers: Headers,
   /** The parsed JSON body, or undefined when there is none. */
-  body: z.unknown(),
+  body: z.unknown().optional(),
 });
 export type SpiRequest = z.infer<typeof SpiRequest>;
 
 export const SpiResponse = z.object({
   status: z.number().int().min(100).max(599),
   headers: Headers.optional(),
-  body: z.unknown(),
+  body: z.unknown().optional(),
 });
 export type SpiResponse = z.infer<typeof SpiResponse>;
 
@@ -97,7 +97,7 @@ export type RequestFrame = z.infer<typeof RequestFrame>;
 
 export const ShutdownFrame = z.object({
   type: z.literal('shutdown'),
-  reason: z.enum(['superseded', 'revoked', 'hub-stopping']),
+  reason: z.enum(['superseded', 'revoked']),
   message: z.string(),
 });
 export type ShutdownFrame = z.infer<typeof ShutdownFrame>;

@@ -7,8 +7,10 @@ import { createApp } from '../api/app';
 import type { Credentials } from '../config/credentials';
 import type { Settings } from '../config/settings';
 import type { ConnectorRegistry } from '../connectors/registry';
+import { createDataConverter, type KeyRing } from '../temporal/codec';
 import { temporalReadiness } from '../temporal/readiness';
-import { installSdkLogging } from './sdk-logging';
+import { platformConnectionTarget, platformLinkReadiness } from '../platform/connector-mode';
+import { installSdkRuntime } from './sdk-runtime';
 import { connectToTemporal } from './temporal-connection';
 import { createTetherWorker } from './worker';
 
@@ -16,6 +18,8 @@ export interface TetherOptions {
   settings: Settings;
   credentials: Credentials;
   registry: ConnectorRegistry;
+  /** Keys of the payload codec: every payload, memo and failure is encrypted at rest. */
+  keyRing: KeyRing;
   log: Logger;
   temporalAddress: string;
   temporalUiUrl?: string;
@@ -51,9 +55,10 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 export async function startTether(options: TetherOptions): Promise<RunningTether> {
   const { settings, log } = options;
   const taskQueue = settings.TETHER_TASK_QUEUE;
-  installSdkLogging(log);
+  installSdkRuntime(log, settings);
+  const dataConverter = createDataConverter(options.keyRing);
   const connection = await connectToTemporal(settings, options.temporalAddress);
-  const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE, dataConverter });
 
   let worker: Worker | undefined;
   let workerDone: Promise<void> = new Promise(() => undefined);
@@ -64,6 +69,7 @@ export async function startTether(options: TetherOptions): Promise<RunningTether
       taskQueue,
       deps: { registry: options.registry, client, settings, log },
       workflowBundlePath: options.workflowBundlePath,
+      dataConverter,
     });
     workerDone = worker.run();
   }
@@ -77,9 +83,13 @@ export async function startTether(options: TetherOptions): Promise<RunningTether
       log,
       client,
       registry: options.registry,
+      keyRing: options.keyRing,
       taskQueue,
       temporalUiUrl: options.temporalUiUrl,
-      readiness: [temporalReadiness(client, taskQueue)],
+      readiness: [
+        temporalReadiness(client, taskQueue),
+        ...(platformConnectionTarget(settings) ? [platformLinkReadiness(client, platformConnectionTarget(settings)!.workflowId)] : []),
+      ],
     });
     server = createServer(app.callback());
     await listen(server, settings.PORT, settings.HOST);

@@ -1,15 +1,18 @@
-import { Worker, type WorkerOptions, type NativeConnection } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type Logger, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { failureConverterPath } from '../temporal/codec';
 
 export interface TetherWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
-  /** Prebuilt workflow bundle (tests and the bench build it once); otherwise the worker bundles at start. */
+  /** Prebuilt workflow bundle (tests and the bench build it once); otherwise the worker bundles at start (the data converter's failure converter included). */
   workflowBundlePath?: string;
   dataConverter?: WorkerOptions['dataConverter'];
 }
+
+const workflowsPath = require.resolve('../workflows');
 
 /** Creates the worker that runs every Tether workflow and activity on one task queue. */
 export function createTetherWorker(options: TetherWorkerOptions): Promise<Worker> {
@@ -20,7 +23,12 @@ export function createTetherWorker(options: TetherWorkerOptions): Promise<Worker
     activities: createActivities(options.deps),
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
-      : { workflowsPath: require.resolve('../workflows') }),
+      : { workflowsPath }),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   });
+}
+
+/** Bundles every Tether workflow once (tests and the bench reuse it across workers); includes the encrypting failure converter. */
+export function bundleTetherWorkflows(logger?: Logger) {
+  return bundleWorkflowCode({ workflowsPath, failureConverterPath, ...(logger ? { logger } : {}) });
 }

@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { DefaultLogger } from '@temporalio/worker';
+import { bundleTetherWorkflows } from '../../src/runtime/worker';
 import { startDevServer } from '../../src/temporal/dev-server';
 import { resolveTemporalBinary } from '../../src/temporal/provision';
 
@@ -11,7 +12,7 @@ export default async function globalSetup(): Promise<void> {
   const binary = await resolveTemporalBinary({ explicitPath: process.env.TEMPORAL_CLI_PATH, log: (line) => console.log(line) });
   const [server, bundle] = await Promise.all([
     startDevServer({ binary, port: 0, uiPort: null, namespace: 'default' }),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') }),
+    bundleTetherWorkflows(new DefaultLogger('WARN')),
   ]);
   const dir = mkdtempSync(join(tmpdir(), 'tether-test-'));
   const bundlePath = join(dir, 'workflow-bundle.js');

@@ -8,6 +8,7 @@ import { parseSettings, type Settings } from '../../src/config/settings';
 import type { ConnectorRegistry } from '../../src/connectors/registry';
 import { createLogger } from '../../src/logging/logger';
 import { startTether, type RunningTether } from '../../src/runtime/tether';
+import { parseKeyRing } from '../../src/temporal/codec';
 
 export const testCredentials: Credentials = {
   adminToken: 'test-admin-token-0123456789',
@@ -15,6 +16,9 @@ export const testCredentials: Credentials = {
   spiPassword: 'catalog-password',
   spiToken: 'test-spi-token-0123456789',
 };
+
+/** One codec key for every test Tether, so a restarted Tether reads what an earlier one wrote (as in production). */
+export const testCodecKey = 'test:ZGV2ZWxvcG1lbnQtb25seS10ZXN0LWtleS0zMmJ5dGU=';
 
 export const adminAuth = { Authorization: `Bearer ${testCredentials.adminToken}` };
 export const spiAuth = { Authorization: `Basic ${Buffer.from(`${testCredentials.spiUser}:${testCredentials.spiPassword}`).toString('base64')}` };
@@ -54,6 +58,7 @@ export async function startTestTether(options: TestTetherOptions = {}): Promise<
     settings,
     credentials: testCredentials,
     registry: (options.registry ?? loadConnectorRegistry)(settings),
+    keyRing: parseKeyRing(testCodecKey),
     log: createLogger(settings.LOG_LEVEL),
     temporalAddress: options.temporalAddress ?? suiteTemporalAddress(),
     temporalUiUrl: 'http://127.0.0.1:8233',

@@ -1,8 +1,10 @@
 import Router from '@koa/router';
-import { ExecutionListQuery } from '../../contracts/executions';
+import { z } from 'zod';
+import { ExecutionDetail, ExecutionListQuery, ExecutionSummary } from '../../contracts/executions';
 import { ExecutionsService } from '../../operations/executions';
 import type { ApiDeps } from '../app';
 import { requireAuth } from '../auth';
+import { ErrorBodySchema, type OperationDoc } from '../openapi';
 import { parseOrThrow } from '../validate';
 
 /** Executions API (DESIGN §7): list over visibility, inspect one, replay a failed one. Admin token. */
@@ -23,3 +25,37 @@ export function createExecutionsRouter(deps: ApiDeps): Router {
   });
   return router;
 }
+
+const notFound = { description: 'No such action or health-check execution', schema: ErrorBodySchema };
+
+export const executionsRouteDocs: OperationDoc[] = [
+  {
+    method: 'get',
+    path: '/admin/executions',
+    summary: 'List action and health-check executions (Temporal visibility)',
+    tag: 'operations',
+    auth: 'admin',
+    query: ExecutionListQuery,
+    responses: { 200: { description: 'Matching executions, newest first', schema: z.object({ executions: z.array(ExecutionSummary) }) }, 400: { description: 'A bad filter', schema: ErrorBodySchema } },
+  },
+  {
+    method: 'get',
+    path: '/admin/executions/:executionId',
+    summary: 'One execution: inputs (secret fields redacted), outputs, failure, attempts, UI link',
+    tag: 'operations',
+    auth: 'admin',
+    responses: { 200: { description: 'The execution', schema: ExecutionDetail }, 404: notFound },
+  },
+  {
+    method: 'post',
+    path: '/admin/executions/:executionId/replay',
+    summary: 'Run a failed or terminated execution again with the same inputs, linked to the original',
+    tag: 'operations',
+    auth: 'admin',
+    responses: {
+      202: { description: 'The new execution', schema: ExecutionSummary.extend({ replayOf: z.string() }) },
+      404: notFound,
+      409: { description: 'The execution is running or succeeded', schema: ErrorBodySchema },
+    },
+  },
+];

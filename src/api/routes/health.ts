@@ -1,5 +1,7 @@
 import Router from '@koa/router';
+import { z } from 'zod';
 import type { ReadinessCheck } from '../../temporal/readiness';
+import type { OperationDoc } from '../openapi';
 
 /** Liveness and readiness for orchestrators, and the SPI's unauthenticated `GET /rcf/health`. */
 export function createHealthRouter(readiness: ReadinessCheck[]): Router {
@@ -18,3 +20,26 @@ export function createHealthRouter(readiness: ReadinessCheck[]): Router {
   });
   return router;
 }
+
+export const healthRouteDocs: OperationDoc[] = [
+  {
+    method: 'get',
+    path: '/rcf/health',
+    summary: 'Server health check the catalog uses to validate a registration',
+    tag: 'spi',
+    auth: 'none',
+    responses: { 200: { description: 'Always OK while the server runs', schema: z.literal('OK'), contentType: 'text/plain' } },
+  },
+  { method: 'get', path: '/health/live', summary: 'Liveness', tag: 'health', auth: 'none', responses: { 200: { description: 'The process runs', schema: z.object({ status: z.literal('live') }) } } },
+  {
+    method: 'get',
+    path: '/health/ready',
+    summary: 'Readiness: Temporal reachable, a worker polling, platform link up',
+    tag: 'health',
+    auth: 'none',
+    responses: {
+      200: { description: 'Ready', schema: z.object({ status: z.literal('ready') }) },
+      503: { description: 'Not ready, with the reasons', schema: z.object({ status: z.literal('not ready'), reasons: z.array(z.string()) }) },
+    },
+  },
+];

@@ -37,6 +37,24 @@ export const exampleConnector = defineConnector({
         };
       },
     },
+    {
+      name: 'echoTypes',
+      displayName: 'Echo Types',
+      path: 'echo_types',
+      inputs: [
+        { name: 'text', type: 'String' },
+        { name: 'count', type: 'Integer' },
+        { name: 'ratio', type: 'Double' },
+        { name: 'when', type: 'DateTime' },
+        { name: 'data', type: 'Object' },
+        { name: 'flag', type: 'Boolean' },
+      ],
+      outputs: [{ name: 'received', type: 'Object' }],
+      // A no-op: shows exactly what the SPI typing handed the handler (and measures the platform's overhead).
+      async handler({ inputs }) {
+        return { received: inputs };
+      },
+    },
   ],
   async checkHealth({ instance }) {
     return {

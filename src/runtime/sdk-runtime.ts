@@ -1,16 +1,22 @@
 import { Runtime, type LogLevel, type LogMetadata } from '@temporalio/worker';
 import type { Logger } from 'pino';
+import type { Settings } from '../config/settings';
+import { sdkTelemetryOptions } from '../metrics/sdk-metrics';
 
 let installed = false;
 
-/** Routes the Temporal SDK's own logs into our JSON logger (once per process; the Runtime is a singleton). */
-export function installSdkLogging(log: Logger): void {
+/**
+ * Installs the Temporal SDK runtime once per process (it is a singleton): its logs go to our JSON logger,
+ * its metrics to a loopback Prometheus exporter when TETHER_SDK_METRICS_PORT is set.
+ */
+export function installSdkRuntime(log: Logger, settings?: Pick<Settings, 'TETHER_SDK_METRICS_PORT'>): void {
   if (installed) return;
   installed = true;
   const sdkLog = log.child({ component: 'temporal-sdk' });
   const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
   const write = (level: LogLevel, message: string, meta?: LogMetadata) => sdkLog[levels[level]](meta ?? {}, message);
   Runtime.install({
+    telemetryOptions: sdkTelemetryOptions(settings?.TETHER_SDK_METRICS_PORT),
     logger: {
       log: write,
       trace: (message, meta) => write('TRACE', message, meta),

@@ -1,0 +1,75 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Logger } from 'pino';
+import type { ConnectorRegistry } from '../connectors/registry';
+
+export interface DaemonConnectorDeps {
+  registry: ConnectorRegistry;
+  log: Logger;
+}
+
+export interface IntegrationConnectorCall {
+  connectorName: string;
+  connectorType: string;
+  configuration: Record<string, unknown>;
+}
+
+/** `ok: false` is a configuration problem (CONFIG_FAILED): no restart will fix it, only a new definition. */
+export type ConnectorValidation = { ok: true } | { ok: false; reason: string };
+
+export interface RefreshRequest extends IntegrationConnectorCall {
+  previousState: unknown;
+}
+
+export interface RefreshOutcome {
+  summary: string;
+  state: unknown;
+}
+
+/** Failure type of a refresh that failed; the connector workflow restarts on its restart policy. */
+export const RefreshFailed = 'RefreshFailed';
+
+/** Runs the integration side of connectors: checks a configuration, runs one refresh. */
+export function createDaemonConnectorActivities({ registry, log }: DaemonConnectorDeps) {
+  function resolve(call: IntegrationConnectorCall) {
+    const connector = registry.findIntegration(call.connectorType);
+    if (!connector?.integration) {
+      const known = registry.list().filter((c) => c.definition.integration).map((c) => c.definition.type);
+      return { error: `Unknown connectorType ${call.connectorType}; this worker knows ${known.join(', ') || 'no integration connectors'}` } as const;
+    }
+    const parsed = connector.integration.configuration.safeParse(call.configuration);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => `configuration.${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      return { error: `Invalid configuration for ${call.connectorType}: ${problems.join('; ')}` } as const;
+    }
+    return { connector, configuration: parsed.data } as const;
+  }
+
+  return {
+    async validateIntegrationConnector(call: IntegrationConnectorCall): Promise<ConnectorValidation> {
+      const resolved = resolve(call);
+      return 'error' in resolved ? { ok: false, reason: resolved.error! } : { ok: true };
+    },
+
+    async refreshIntegrationConnector(request: RefreshRequest): Promise<RefreshOutcome> {
+      const context = Context.current();
+      const resolved = resolve(request);
+      if ('error' in resolved) throw ApplicationFailure.nonRetryable(resolved.error!, 'ConnectorConfigError');
+      // Heartbeats let Temporal notice a worker that died mid-refresh without waiting for the whole timeout.
+      const beat = setInterval(() => context.heartbeat(), 2_000);
+      try {
+        const result = await resolved.connector.integration!.refresh({
+          configuration: resolved.configuration,
+          connectorName: request.connectorName,
+          previousState: request.previousState,
+          signal: context.cancellationSignal,
+          log: log.child({ integrationConnector: request.connectorName, connectorType: request.connectorType }),
+        });
+        return { summary: result.summary, state: result.state ?? null };
+      } catch (err) {
+        throw ApplicationFailure.nonRetryable(err instanceof Error ? err.message : String(err), RefreshFailed);
+      } finally {
+        clearInterval(beat);
+      }
+    },
+  };
+}

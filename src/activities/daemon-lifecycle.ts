@@ -1,0 +1,99 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Settings } from '../config/settings';
+import type { ConnectorRegistry } from '../connectors/registry';
+import {
+  configureConnectorSignal,
+  configureReconcilerSignal,
+  integrationConnectorWorkflowId,
+  reconcilerWorkflowId,
+  stopConnectorSignal,
+  stopReconcilerSignal,
+  type IntegrationGroupConfig,
+} from '../contracts/daemon';
+import type { IntegrationConnectorDefinition } from '../contracts/metadata';
+import { TetherConnector, TetherIntegrationGroup, TetherKind } from '../contracts/search-attributes';
+
+export interface DaemonLifecycleDeps {
+  client: Client;
+  settings: Settings;
+  registry: ConnectorRegistry;
+}
+
+export interface SyncReconcilersRequest {
+  serverName: string;
+  groups: IntegrationGroupConfig[];
+  removed: string[];
+  pollIntervalSeconds: number;
+}
+
+export interface ApplyConnectorChangesRequest {
+  serverName: string;
+  groupQualifiedName: string;
+  /** Started if not running, else given the definition (a changed one restarts the connector). */
+  configure: IntegrationConnectorDefinition[];
+  stop: string[];
+}
+
+/** Signalling a run that has already ended is not an error for the daemon: it is what stopping wanted. */
+async function signalIfRunning(run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  }
+}
+
+/**
+ * Starts, reconfigures and stops the daemon's runs through the client. Signal-with-start makes every call
+ * idempotent (an activity retry, or a repeat after continue-as-new, does no harm).
+ */
+export function createDaemonLifecycleActivities({ client, settings, registry }: DaemonLifecycleDeps) {
+  const taskQueue = settings.TETHER_TASK_QUEUE;
+  return {
+    async syncReconcilers({ serverName, groups, removed, pollIntervalSeconds }: SyncReconcilersRequest): Promise<void> {
+      await Promise.all([
+        ...groups.map((group) =>
+          client.workflow.signalWithStart('groupReconciler', {
+            workflowId: reconcilerWorkflowId(serverName, group.integrationGroupQualifiedName),
+            taskQueue,
+            args: [{ serverName, group, pollIntervalSeconds }],
+            signal: configureReconcilerSignal,
+            signalArgs: [group],
+            typedSearchAttributes: [
+              { key: TetherKind, value: 'group-reconciler' },
+              { key: TetherIntegrationGroup, value: group.integrationGroupQualifiedName },
+            ],
+          }),
+        ),
+        ...removed.map((qualifiedName) =>
+          signalIfRunning(() => client.workflow.getHandle(reconcilerWorkflowId(serverName, qualifiedName)).signal(stopReconcilerSignal)),
+        ),
+      ]);
+    },
+
+    async applyConnectorChanges({ serverName, groupQualifiedName, configure, stop }: ApplyConnectorChangesRequest): Promise<void> {
+      await Promise.all([
+        ...configure.map((definition) => {
+          const connectorPath = registry.findIntegration(definition.connectorType)?.path;
+          return client.workflow.signalWithStart('integrationConnector', {
+            workflowId: integrationConnectorWorkflowId(serverName, groupQualifiedName, definition.connectorName),
+            taskQueue,
+            args: [{ serverName, groupQualifiedName, definition }],
+            signal: configureConnectorSignal,
+            signalArgs: [definition],
+            typedSearchAttributes: [
+              { key: TetherKind, value: 'integration-connector' },
+              { key: TetherIntegrationGroup, value: groupQualifiedName },
+              ...(connectorPath ? [{ key: TetherConnector, value: connectorPath }] : []),
+            ],
+          });
+        }),
+        ...stop.map((connectorName) =>
+          signalIfRunning(() =>
+            client.workflow.getHandle(integrationConnectorWorkflowId(serverName, groupQualifiedName, connectorName)).signal(stopConnectorSignal),
+          ),
+        ),
+      ]);
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Settings } from '../config/settings';
+import type { IntegrationGroupConfig } from '../contracts/daemon';
+import { IntegrationGroupDefinition } from '../contracts/metadata';
+import { localAdminToken } from '../daemon/admin-token';
+
+export interface DaemonMetadataDeps {
+  settings: Settings;
+}
+
+export type FetchedDefinition = { found: true; definition: IntegrationGroupDefinition } | { found: false; reason: string };
+
+/** Where a group's definition lives on its metadata server (DESIGN §5 metadata paths). */
+export function groupDefinitionUrl(group: IntegrationGroupConfig): string {
+  const root = group.omagserverPlatformRootURL.replace(/\/+$/, '');
+  return `${root}/metadata/servers/${encodeURIComponent(group.omagserverName)}/integration-groups/${encodeURIComponent(group.integrationGroupQualifiedName)}`;
+}
+
+/** Reads group definitions over HTTP, from this Tether or another one. */
+export function createDaemonMetadataActivities({ settings }: DaemonMetadataDeps) {
+  return {
+    /** 404 means "no such group" (the reconciler runs nothing); anything else unexpected fails the read. */
+    async fetchGroupDefinition(group: IntegrationGroupConfig): Promise<FetchedDefinition> {
+      const url = groupDefinitionUrl(group);
+      const token = localAdminToken(settings);
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          signal: AbortSignal.timeout(10_000),
+        });
+      } catch (err) {
+        throw new Error(`Metadata server ${url} did not answer: ${(err as Error).message}`);
+      }
+      if (response.status === 404) return { found: false, reason: `Group ${group.integrationGroupQualifiedName} is not defined on ${group.omagserverName}` };
+      if (!response.ok) {
+        const failure = `Metadata server ${url} answered ${response.status}`;
+        // Refused credentials will not get better by asking again.
+        if (response.status === 401 || response.status === 403) throw ApplicationFailure.nonRetryable(`${failure}: it must accept this Tether's admin token`, 'MetadataAccessRefused');
+        throw new Error(failure);
+      }
+      const body = (await response.json()) as { definition?: unknown };
+      const parsed = IntegrationGroupDefinition.safeParse(body.definition);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        throw ApplicationFailure.nonRetryable(`Definition at ${url} is invalid: ${issue.path.join('.')}: ${issue.message}`, 'InvalidGroupDefinition');
+      }
+      return { found: true, definition: parsed.data };
+    },
+  };
+}

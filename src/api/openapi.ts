@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+/** Who may call an operation: maps to the OpenAPI security requirement. */
+export type OperationAuth = 'none' | 'spi' | 'admin';
+
+/** One documented route. Routers export these next to their handlers, built from the same zod schemas they validate with. */
+export interface OperationDoc {
+  method: 'get' | 'post' | 'put' | 'delete';
+  /** Koa-style path, e.g. `/admin/executions/:executionId`. */
+  path: string;
+  summary: string;
+  tag: string;
+  auth: OperationAuth;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Extra request headers the operation reads (e.g. Idempotency-Key). */
+  headers?: Record<string, string>;
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+}
+
+/** The JSON error body every Tether endpoint answers with (DESIGN §4). */
+export const ErrorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.unknown().optional(),
+    executionId: z.string().optional(),
+  }),
+});
+
+const toSchema = (schema: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' });
+
+const toOpenApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
+
+function operation(doc: OperationDoc) {
+  const pathParams = [...doc.path.matchAll(/:(\w+)/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+  const queryParams = doc.query
+    ? Object.entries(doc.query.shape).map(([name, schema]) => ({
+        name,
+        in: 'query',
+        required: !(schema as z.ZodType).safeParse(undefined).success,
+        schema: toSchema(schema as z.ZodType, 'input'),
+      }))
+    : [];
+  const headerParams = Object.entries(doc.headers ?? {}).map(([name, description]) => ({ name, in: 'header', required: false, description, schema: { type: 'string' } }));
+  return {
+    summary: doc.summary,
+    tags: [doc.tag],
+    operationId: `${doc.method}${toOpenApiPath(doc.path).replace(/[^A-Za-z0-9]+(\w)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
+    ...(doc.auth === 'none' ? { security: [] } : { security: doc.auth === 'admin' ? [{ adminBearer: [] }] : [{ spiBasic: [] }, { spiBearer: [] }, { adminBearer: [] }] }),
+    ...(pathParams.length + queryParams.length + headerParams.length ? { parameters: [...pathParams, ...queryParams, ...headerParams] } : {}),
+    ...(doc.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(doc.body, 'input') } } } } : {}),
+    responses: Object.fromEntries(
+      Object.entries(doc.responses).map(([status, response]) => [
+        status,
+        {
+          description: response.description,
+          ...(response.schema ? { content: { [response.contentType ?? 'application/json']: { schema: toSchema(response.schema, 'output') } } } : {}),
+        },
+      ]),
+    ),
+  };
+}
+
+/** Builds the OpenAPI 3.1 document of the given operations. */
+export function buildOpenApiDocument(docs: OperationDoc[], version: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const doc of docs) (paths[toOpenApiPath(doc.path)] ??= {})[doc.method] = operation(doc);
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Tether',
+      version,
+      description: 'Remote Connector SPI, integration daemon, metadata and operations endpoints. Every action runs as a durable Temporal workflow.',
+    },
+    paths,
+    components: {
+      securitySchemes: {
+        spiBasic: { type: 'http', scheme: 'basic', description: 'TETHER_SPI_USER / TETHER_SPI_PASSWORD (what the catalog sends)' },
+        spiBearer: { type: 'http', scheme: 'bearer', description: 'TETHER_SPI_TOKEN' },
+        adminBearer: { type: 'http', scheme: 'bearer', description: 'TETHER_ADMIN_TOKEN' },
+      },
+      schemas: { ErrorBody: toSchema(ErrorBodySchema, 'output') },
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type Router from '@koa/router';
+import { createDaemonRouters, daemonRouteDocs } from '../daemon/routers';
+import { AesGcmPayloadCodec } from '../temporal/codec';
+import { metrics } from '../metrics';
+import type { ApiDeps } from './app';
+import type { OperationDoc } from './openapi';
+import { codecAllowedOrigins, codecRouteDocs, createCodecRouter } from './routes/codec';
+import { createExecutionsRouter, executionsRouteDocs } from './routes/executions';
+import { createHealthRouter, healthRouteDocs } from './routes/health';
+import { createMetricsRouter, metricsRouteDocs } from './routes/metrics';
+import { createOpenApiRouter } from './routes/openapi';
+import { createPlatformConnectionRouter, platformConnectionRouteDocs } from './routes/platform-connection';
+import { createSpiRouter } from './routes/spi';
+
+/** Every documented operation; the OpenAPI test checks that each route below has one. */
+export const routeDocs: OperationDoc[] = [...healthRouteDocs, ...metricsRouteDocs, ...codecRouteDocs, ...executionsRouteDocs, ...daemonRouteDocs, ...platformConnectionRouteDocs];
+
+/** One router per resource, in matching order. */
+export function createRouters(deps: ApiDeps): Router[] {
+  return [
+    createHealthRouter(deps.readiness),
+    createOpenApiRouter(routeDocs),
+    createMetricsRouter({ metrics, sdkMetricsPort: deps.settings.TETHER_SDK_METRICS_PORT }),
+    createCodecRouter({
+      codec: new AesGcmPayloadCodec(deps.keyRing),
+      credentials: deps.credentials,
+      allowedOrigins: codecAllowedOrigins(deps.settings, deps.temporalUiUrl),
+    }),
+    createExecutionsRouter(deps),
+    createPlatformConnectionRouter(deps),
+    ...createDaemonRouters(deps),
+    // The SPI router stays last: its `/{connector}/{action}` route would claim any other two-segment path.
+    createSpiRouter(deps),
+  ];
+}

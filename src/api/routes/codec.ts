@@ -1,0 +1,185 @@
+import { createHmac } from 'node:crypto';
+import Router from '@koa/router';
+import type { Payload, PayloadCodec } from '@temporalio/common';
+import type { Context, Middleware } from 'koa';
+import { z } from 'zod';
+import type { Credentials } from '../../config/credentials';
+import type { Settings } from '../../config/settings';
+import { requireAuth, safeEqual } from '../auth';
+import { ApiError } from '../errors';
+import { ErrorBodySchema, type OperationDoc } from '../openapi';
+import { parseOrThrow } from '../validate';
+
+/** A payload as protobuf JSON: metadata values and data in base64 (Temporal's codec-server protocol). */
+export const JsonPayload = z.object({
+  metadata: z.record(z.string(), z.base64()).nullish(),
+  data: z.base64().nullish(),
+});
+export type JsonPayload = z.infer<typeof JsonPayload>;
+
+/** Body of `POST /codec/encode` and `POST /codec/decode`, and of their answers. */
+export const CodecPayloads = z.object({ payloads: z.array(JsonPayload) });
+export type CodecPayloads = z.infer<typeof CodecPayloads>;
+
+export interface CodecRouterDeps {
+  codec: PayloadCodec;
+  credentials: Credentials;
+  /** Browser origins (the Temporal UI's) allowed to call the codec endpoints; see codecAllowedOrigins. */
+  allowedOrigins: string[];
+}
+
+export const CODEC_SESSION_COOKIE = 'tether_codec_session';
+const SESSION_SECONDS = 12 * 60 * 60;
+// The UI calls `${endpoint}/decode`; the CLI may template `${endpoint}/{namespace}/decode`. One key ring serves every namespace.
+const routes = (action: 'encode' | 'decode') => [`/codec/${action}`, `/codec/:namespace/${action}`];
+
+/**
+ * Origins allowed to call the codec endpoints: the Temporal UI's (TEMPORAL_UI_URL, or the embedded dev
+ * server's UI), under both localhost and 127.0.0.1 since the browser's origin is whichever was typed.
+ */
+export function codecAllowedOrigins(settings: Settings, embeddedUiUrl?: string): string[] {
+  const url = settings.TEMPORAL_UI_URL ?? embeddedUiUrl;
+  if (!url) return [];
+  const origin = new URL(url);
+  const twins = { localhost: '127.0.0.1', '127.0.0.1': 'localhost' } as Record<string, string>;
+  const twin = twins[origin.hostname];
+  const alias = twin ? new URL(origin.origin.replace(origin.hostname, twin)).origin : undefined;
+  return alias ? [origin.origin, alias] : [origin.origin];
+}
+
+function toPayload(json: JsonPayload): Payload {
+  const metadata = Object.fromEntries(Object.entries(json.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64')]));
+  return { metadata, data: Buffer.from(json.data ?? '', 'base64') };
+}
+
+function toJson(payload: Payload): JsonPayload {
+  const metadata = Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value).toString('base64')]));
+  return { metadata, data: Buffer.from(payload.data ?? new Uint8Array()).toString('base64') };
+}
+
+/** CORS for the UI's origin only; preflights are answered here, before any authentication (browsers send them without credentials). */
+function codecCors(allowedOrigins: string[]): Middleware {
+  return async (ctx, next) => {
+    const origin = ctx.get('origin');
+    if (origin) {
+      if (!allowedOrigins.includes(origin)) {
+        const allowed = allowedOrigins.length ? allowedOrigins.join(', ') : 'none';
+        throw new ApiError(403, 'ORIGIN_NOT_ALLOWED', `Origin ${origin} may not call the codec endpoints (allowed: ${allowed}); set TEMPORAL_UI_URL to the Temporal UI's address`);
+      }
+      ctx.set('Access-Control-Allow-Origin', origin);
+      // The UI's "include cross-origin credentials" option sends the session cookie.
+      ctx.set('Access-Control-Allow-Credentials', 'true');
+      ctx.vary('Origin');
+    }
+    if (ctx.method !== 'OPTIONS') return next();
+    ctx.set('Access-Control-Allow-Methods', 'POST, OPTIONS');
+    ctx.set('Access-Control-Allow-Headers', 'Authorization, Content-Type, X-Namespace');
+    ctx.set('Access-Control-Max-Age', '600');
+    ctx.status = 204;
+  };
+}
+
+function sessionSignature(adminToken: string, issuedAt: number): string {
+  return createHmac('sha256', adminToken).update(`tether-codec-session:${issuedAt}`).digest('base64url');
+}
+
+/** A session cookie is the admin token's HMAC over its issue time: it expires, and rotating the token revokes it. */
+export function isValidCodecSession(cookie: string | undefined, adminToken: string, nowSeconds = Date.now() / 1000): boolean {
+  const [issued, signature] = (cookie ?? '').split('.', 2);
+  const issuedAt = Number(issued);
+  if (!signature || !Number.isInteger(issuedAt) || nowSeconds - issuedAt > SESSION_SECONDS || issuedAt > nowSeconds + 60) return false;
+  return safeEqual(signature, sessionSignature(adminToken, issuedAt));
+}
+
+/**
+ * Admin Bearer token (curl, the CLI's --codec-auth, or the UI when it passes an access token), or the session
+ * cookie from GET /codec/login. Cookie calls must be JSON so a browser always preflights them: no other
+ * site can post to the codec with the user's cookie.
+ */
+function codecAuth(credentials: Credentials): Middleware {
+  const bearer = requireAuth(credentials, ['admin']);
+  return async (ctx, next) => {
+    if (!ctx.get('authorization') && isValidCodecSession(ctx.cookies.get(CODEC_SESSION_COOKIE), credentials.adminToken)) {
+      if (!ctx.is('application/json')) throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Codec calls authenticated by cookie must send Content-Type: application/json');
+      return next();
+    }
+    return bearer(ctx, next);
+  };
+}
+
+/** Basic (any user, the admin token as password: what a browser's login prompt sends) or Bearer admin token. */
+function presentsAdminToken(ctx: Context, adminToken: string): boolean {
+  const [scheme = '', value = ''] = ctx.get('authorization').split(/\s+/, 2);
+  if (scheme.toLowerCase() === 'bearer') return safeEqual(value, adminToken);
+  if (scheme.toLowerCase() !== 'basic') return false;
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  return safeEqual(decoded.slice(decoded.indexOf(':') + 1), adminToken);
+}
+
+function convert(codec: PayloadCodec, action: 'encode' | 'decode'): Middleware {
+  return async (ctx) => {
+    const { payloads } = parseOrThrow(CodecPayloads, ctx.request.body);
+    let converted: Payload[];
+    try {
+      converted = await codec[action](payloads.map(toPayload));
+    } catch (err) {
+      // The protocol answers codec failures with 400; the codec's messages name key ids, never keys or data.
+      throw new ApiError(400, 'CODEC_FAILED', `Could not ${action} payloads: ${(err as Error).message}`);
+    }
+    ctx.body = { payloads: converted.map(toJson) } satisfies CodecPayloads;
+  };
+}
+
+/**
+ * Temporal's codec-server protocol over the payload codec, so authorised users read payloads in the
+ * Temporal UI and CLI: `POST /codec/encode`, `POST /codec/decode`, and `GET /codec/login`, which a browser
+ * opens once to get a session cookie the UI then sends ("include cross-origin credentials").
+ */
+export function createCodecRouter(deps: CodecRouterDeps): Router {
+  const router = new Router();
+  const cors = codecCors(deps.allowedOrigins);
+  const auth = codecAuth(deps.credentials);
+  for (const action of ['encode', 'decode'] as const) {
+    router.options(routes(action), cors);
+    router.post(routes(action), cors, auth, convert(deps.codec, action));
+  }
+  router.get('/codec/login', (ctx) => {
+    if (!presentsAdminToken(ctx, deps.credentials.adminToken)) {
+      throw new ApiError(401, 'UNAUTHENTICATED', 'Log in with the admin token (TETHER_ADMIN_TOKEN) as the password, any user name');
+    }
+    const issuedAt = Math.floor(Date.now() / 1000);
+    ctx.cookies.set(CODEC_SESSION_COOKIE, `${issuedAt}.${sessionSignature(deps.credentials.adminToken, issuedAt)}`, {
+      httpOnly: true,
+      path: '/codec',
+      maxAge: SESSION_SECONDS * 1000,
+      // A UI on another site only sends the cookie when it is SameSite=None, which browsers allow only over HTTPS.
+      ...(ctx.secure ? { secure: true, sameSite: 'none' as const } : { sameSite: 'lax' as const }),
+    });
+    ctx.type = 'text/plain';
+    ctx.body = 'Codec session started. In the Temporal UI codec settings, enable "Include cross-origin credentials".\n';
+  });
+  return router;
+}
+
+const codecError = { description: 'Malformed payloads or a payload no key in the ring can open', schema: ErrorBodySchema };
+
+export const codecRouteDocs: OperationDoc[] = (['encode', 'decode'] as const).flatMap((action) =>
+  routes(action).map(
+    (path): OperationDoc => ({
+      method: 'post',
+      path,
+      summary: `${action === 'encode' ? 'Encrypt' : 'Decrypt'} payloads (Temporal codec-server protocol)`,
+      tag: 'codec',
+      auth: 'admin',
+      body: CodecPayloads,
+      responses: { 200: { description: `The ${action}d payloads`, schema: CodecPayloads }, 400: codecError },
+    }),
+  ),
+).concat({
+  method: 'get',
+  path: '/codec/login',
+  summary: 'Start a codec session cookie for the Temporal UI (Basic auth, the admin token as password)',
+  tag: 'codec',
+  auth: 'admin',
+  responses: { 200: { description: 'Session started', schema: z.string(), contentType: 'text/plain' }, 401: { description: 'Not the admin token', schema: ErrorBodySchema } },
+});

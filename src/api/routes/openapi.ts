@@ -1,0 +1,26 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import { buildOpenApiDocument, type OperationDoc } from '../openapi';
+
+const { version } = require('../../../package.json') as { version: string };
+
+/** `GET /openapi.json`: the document generated from the zod schemas the routes validate with. */
+export function createOpenApiRouter(docs: OperationDoc[]): Router {
+  const document = buildOpenApiDocument([...docs, ...openApiRouteDocs], version);
+  const router = new Router();
+  router.get('/openapi.json', (ctx) => {
+    ctx.body = document;
+  });
+  return router;
+}
+
+export const openApiRouteDocs: OperationDoc[] = [
+  {
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This OpenAPI document',
+    tag: 'meta',
+    auth: 'none',
+    responses: { 200: { description: 'OpenAPI 3.1 document', schema: z.record(z.string(), z.unknown()) } },
+  },
+];

@@ -1,0 +1,100 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { SettingsError } from './settings';
+
+/** Raised when the config file cannot be used; the message names the file and the exact key to fix. */
+export class ConfigFileError extends SettingsError {}
+
+const ConnectionInstanceEntry = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected an id of letters, digits, ".", "_" or "-"'),
+  name: z.string().min(1),
+  settings: z.record(z.string(), z.unknown()).optional(),
+});
+
+const ConnectorEntry = z.strictObject({
+  /** A built-in connector's name, or a module path (relative to the config file) or package of a plugin. */
+  use: z.string().min(1),
+  connectionInstances: z.array(ConnectionInstanceEntry).default([]),
+});
+
+/** The config file (DESIGN §3). Other top-level sections are left to their owners. */
+export const ConfigFile = z.object({ connectors: z.array(ConnectorEntry) });
+export type ConfigFile = z.infer<typeof ConfigFile>;
+
+/** A config file read and checked, with where it lives (plugins resolve relative to it). */
+export interface LoadedConfigFile {
+  path: string;
+  config: ConfigFile;
+}
+
+/** `connectors[1].connectionInstances[0].settings.baseUrl` from a zod-style path. */
+export function keyPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
+}
+
+/** The config file to read: TETHER_CONFIG, else `tether.config.yaml` in the working directory if present. */
+export function findConfigFile(configured: string | undefined, cwd = process.cwd()): string | undefined {
+  if (configured !== undefined) {
+    const path = resolve(cwd, configured);
+    if (!existsSync(path)) throw new ConfigFileError(`Invalid setting TETHER_CONFIG: ${path} does not exist`);
+    return path;
+  }
+  const fallback = resolve(cwd, 'tether.config.yaml');
+  return existsSync(fallback) ? fallback : undefined;
+}
+
+const reference = /\$\{([^}]*)\}/g;
+
+/**
+ * Resolves `${NAME}` (environment) and `${file:path}` (a file's content without its final newline, path
+ * relative to the config file) in every string of the parsed YAML; `$${` stands for a literal `${`.
+ * Done after parsing so a value can never change the YAML's structure.
+ */
+function resolveReferences(value: unknown, path: PropertyKey[], file: string, env: NodeJS.ProcessEnv): unknown {
+  if (typeof value === 'string') {
+    return value.split('$${').map((part) =>
+      part.replace(reference, (_, name: string) => {
+        const at = `${file}: ${keyPath(path)}`;
+        if (name.startsWith('file:')) {
+          const target = resolve(dirname(file), name.slice(5));
+          if (!existsSync(target)) throw new ConfigFileError(`${at} references \${${name}}, but ${target} does not exist`);
+          return readFileSync(target, 'utf8').replace(/\r?\n$/, '');
+        }
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ConfigFileError(`${at}: \${${name}} is not a valid reference (use \${ENV_VAR} or \${file:path})`);
+        const resolved = env[name];
+        if (resolved === undefined) throw new ConfigFileError(`${at} references \${${name}}, which is not set in the environment`);
+        return resolved;
+      }),
+    ).join('${');
+  }
+  if (Array.isArray(value)) return value.map((item, index) => resolveReferences(item, [...path, index], file, env));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveReferences(item, [...path, key], file, env)]));
+  }
+  return value;
+}
+
+/** Reads, resolves and checks the shape of a config file; every problem is one error naming file and key. */
+export function readConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): LoadedConfigFile {
+  const file = isAbsolute(path) ? path : resolve(path);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigFileError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (err) {
+    throw new ConfigFileError(`${file}: is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const result = ConfigFile.safeParse(resolveReferences(parsed ?? {}, [], file, env));
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${keyPath(issue.path) || '(file)'}: ${issue.message}`);
+    throw new ConfigFileError(`${file}: ${problems.join('; ')}`);
+  }
+  return { path: file, config: result.data };
+}

@@ -1,0 +1,68 @@
+import { readdir } from 'node:fs/promises';
+import { z } from 'zod';
+import { defineConnector } from '../sdk';
+
+/** Integration connectors have no connection-instance settings. */
+const NoSettings = z.object({});
+type NoSettings = z.infer<typeof NoSettings>;
+
+export const FolderMonitorConfiguration = z.object({
+  path: z.string().trim().min(1, 'path is required'),
+  /** A file-name glob (`*` and `?`), e.g. `*.csv`; all files when omitted. */
+  pattern: z.string().min(1).optional(),
+});
+export type FolderMonitorConfiguration = z.infer<typeof FolderMonitorConfiguration>;
+
+/** What a refresh remembers: the file names it saw (sorted). */
+export const FolderState = z.object({ files: z.array(z.string()) });
+export type FolderState = z.infer<typeof FolderState>;
+
+export function globToRegExp(glob: string): RegExp {
+  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${escaped}$`);
+}
+
+const list = (names: string[]) => (names.length > 5 ? `${names.slice(0, 5).join(', ')}, …` : names.join(', '));
+
+/** Describes what changed between two catalogues of a folder, in one line. */
+export function describeChanges(previous: string[] | undefined, current: string[]): { summary: string; added: string[]; removed: string[] } {
+  const before = new Set(previous ?? []);
+  const now = new Set(current);
+  const added = current.filter((name) => !before.has(name));
+  const removed = (previous ?? []).filter((name) => !now.has(name));
+  const parts = [`${current.length} file${current.length === 1 ? '' : 's'}`];
+  if (added.length) parts.push(`added: ${list(added)}`);
+  if (removed.length) parts.push(`removed: ${list(removed)}`);
+  if (!added.length && !removed.length) parts.push(previous ? 'no change' : 'first catalogue');
+  return { summary: parts.join('; '), added, removed };
+}
+
+/** Integration connector that catalogues a folder each refresh and reports the files added and removed. */
+export const folderMonitorConnector = defineConnector<NoSettings, FolderMonitorConfiguration>({
+  name: 'folder-monitor',
+  version: '1.0',
+  type: 'tether.folder-monitor',
+  path: 'folder-monitor',
+  capabilities: [],
+  settings: NoSettings,
+  actions: [],
+  async checkHealth() {
+    return { status: 'CONNECTION_SUCCESS', message: null, messages: [{ severity: 'INFO', message: 'folder-monitor runs in integration groups' }] };
+  },
+  integration: {
+    configuration: FolderMonitorConfiguration,
+    async refresh({ configuration, previousState }) {
+      const matches = configuration.pattern ? globToRegExp(configuration.pattern) : undefined;
+      const entries = await readdir(configuration.path, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+        throw new Error(`Cannot catalogue folder ${configuration.path}: ${err.code ?? err.message}`);
+      });
+      const files = entries
+        .filter((entry) => entry.isFile() && (!matches || matches.test(entry.name)))
+        .map((entry) => entry.name)
+        .sort();
+      const previous = FolderState.safeParse(previousState);
+      const { summary } = describeChanges(previous.success ? previous.data.files : undefined, files);
+      return { summary, state: { files } satisfies FolderState };
+    },
+  },
+});

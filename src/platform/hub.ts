@@ -1,0 +1,101 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Koa from 'koa';
+import { jsonBody } from '../api/body';
+import { errorHandler } from '../api/errors';
+import { createLogger, type Logger } from '../logging/logger';
+import { createAdminRouter } from './admin-router';
+import { requirePlatformAuth } from './auth';
+import { CredentialStore } from './credential-store';
+import { defaultMaxFrameBytes } from './frames';
+import { Relay } from './relay';
+import { createRelayRouter } from './relay-router';
+import { attachConnectorSocketServer } from './socket-server';
+
+export interface PlatformHubOptions {
+  /** Port to listen on; 0 picks a free one. */
+  port: number;
+  host?: string;
+  /** Directory of the hub's state (registered connectors); kept across restarts. */
+  dataDir: string;
+  adminToken: string;
+  /** Bearer tokens of platform users, who may relay SPI calls. */
+  userTokens?: string[];
+  log?: Logger;
+  heartbeatMs?: number;
+  helloTimeoutMs?: number;
+  /** How long a relayed SPI call waits for the connector's answer before a 504 (the SPI's sync window is 30 s). */
+  relayTimeoutMs?: number;
+  maxFrameBytes?: number;
+  bodyLimitBytes?: number;
+}
+
+export interface PlatformHub {
+  /** Base URL of the HTTP API, e.g. `http://127.0.0.1:4000`. */
+  url: string;
+  /** Where connectors dial in, e.g. `ws://127.0.0.1:4000/connect`. */
+  connectUrl: string;
+  close(): Promise<void>;
+}
+
+/** The reference platform hub (DESIGN §6): connectors dial in over WebSocket; the admin API registers them; SPI calls are relayed to them. */
+export async function startPlatformHub(options: PlatformHubOptions): Promise<PlatformHub> {
+  const log = options.log ?? createLogger('info', 'tether-platform');
+  const store = await CredentialStore.open(options.dataDir);
+  const relay = new Relay();
+  const tokens = { adminToken: options.adminToken, userTokens: options.userTokens ?? [] };
+
+  const app = new Koa();
+  app.proxy = true;
+  app.use(errorHandler(log));
+  app.use(jsonBody(options.bodyLimitBytes ?? 1_048_576));
+  const health = (ctx: Koa.Context, next: Koa.Next) => {
+    if (ctx.path !== '/health') return next();
+    ctx.body = { status: 'ok', connectedConnectors: relay.all().length };
+  };
+  app.use(health);
+  const admin = createAdminRouter(store, relay);
+  const relayRouter = createRelayRouter(store, relay, options.relayTimeoutMs ?? 45_000);
+  app.use(async (ctx, next) => {
+    if (ctx.path.startsWith('/admin/')) return requirePlatformAuth(tokens, ['admin'])(ctx, next);
+    if (ctx.path.startsWith('/connectors/')) return requirePlatformAuth(tokens, ['admin', 'user'])(ctx, next);
+    return next();
+  });
+  for (const router of [admin, relayRouter]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+
+  const server = createServer(app.callback());
+  const sockets = attachConnectorSocketServer(server, {
+    store,
+    relay,
+    log,
+    maxFrameBytes: options.maxFrameBytes ?? defaultMaxFrameBytes,
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+    helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
+  });
+  const host = options.host ?? '0.0.0.0';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const reachableHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const url = `http://${reachableHost}:${port}`;
+  log.info({ url, dataDir: options.dataDir }, 'platform hub listening');
+
+  return {
+    url,
+    connectUrl: `ws://${reachableHost}:${port}/connect`,
+    async close() {
+      await sockets.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/** The SPI operation a connector performs when it serves `checkHealth` for one of its connectors. */
+const checkHealthAction = 'com.bmc.dsm.catalog:checkHealth';
+
+/**
+ * Whether a connector with these privileges may serve an SPI path (DESIGN §6).
+ * Patterns are `*`, `connector_path/*` or `connector_path/action_path`.
+ * Always allowed: everything under `/rcf/` (health, descriptor) — the platform needs them to know what
+ * the connector offers. `checkHealth` of a connector is allowed once any pattern grants something on it.
+ */
+export function isAllowed(privileges: readonly string[], spiPath: string): boolean {
+  const segments = spiPath.split('?', 1)[0]!.split('/').filter(Boolean).map(decodeSegment);
+  if (segments.some((segment) => segment === undefined)) return false;
+  const [connectorPath = '', actionPath = ''] = segments;
+  if (connectorPath === 'rcf') return true;
+  return privileges.some((pattern) => {
+    if (pattern === '*') return true;
+    const [allowedConnector, allowedAction] = pattern.split('/');
+    if (allowedConnector !== connectorPath) return false;
+    return allowedAction === '*' || allowedAction === actionPath || actionPath === checkHealthAction;
+  });
+}
+
+/** Undefined for a segment that cannot be decoded or that smuggles a slash or a dot-segment. */
+function decodeSegment(segment: string): string | undefined {
+  try {
+    const decoded = decodeURIComponent(segment);
+    return decoded.includes('/') || decoded === '..' || decoded === '.' ? undefined : decoded;
+  } catch {
+    return undefined;
+  }
+}

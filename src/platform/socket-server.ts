@@ -1,0 +1,140 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { Logger } from '../logging/logger';
+import type { CredentialStore } from './credential-store';
+import { CloseCode, closeReason, ConnectorFrame, parseFrame, supersededNotice, type HelloFrame } from './frames';
+import { ConnectorConnection, type Relay } from './relay';
+
+export interface SocketServerOptions {
+  store: CredentialStore;
+  relay: Relay;
+  log: Logger;
+  maxFrameBytes: number;
+  /** Interval of the hub's pings; a socket that missed one pong is dropped at the next. */
+  heartbeatMs: number;
+  /** How long a new socket may take to send its hello frame. */
+  helloTimeoutMs: number;
+}
+
+/** Runs `task` after every earlier task of the same key: concurrent connects of one id authenticate and swap one at a time. */
+function keyedSerialiser() {
+  const tails = new Map<string, Promise<unknown>>();
+  return <T>(key: string, task: () => Promise<T>): Promise<T> => {
+    const run = (tails.get(key) ?? Promise.resolve()).catch(() => undefined).then(task);
+    tails.set(key, run);
+    void run.finally(() => {
+      if (tails.get(key) === run) tails.delete(key);
+    }).catch(() => undefined);
+    return run;
+  };
+}
+
+/**
+ * The hub's WebSocket endpoint, `/connect`: authenticates each connector by its first frame, keeps one
+ * active connection per id, routes answers of relayed SPI calls, and drops sockets that stop answering pings.
+ */
+export function attachConnectorSocketServer(server: Server, options: SocketServerOptions): { close(): Promise<void> } {
+  const { store, relay, log } = options;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes });
+  const serialise = keyedSerialiser();
+  const alive = new WeakMap<WebSocket, boolean>();
+
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (request.url ?? '').split('?', 1)[0];
+    if (path !== '/connect') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  };
+  server.on('upgrade', onUpgrade);
+
+  wss.on('connection', (ws: WebSocket, request: IncomingMessage) => {
+    const remoteAddress = request.socket.remoteAddress;
+    let phase: 'awaiting-hello' | 'authenticating' | 'active' = 'awaiting-hello';
+    let connection: ConnectorConnection | undefined;
+    alive.set(ws, true);
+    ws.on('pong', () => alive.set(ws, true));
+
+    const refuse = (code: number, reason: string) => {
+      log.warn({ remoteAddress, connectorId: connection?.connectorId, code, reason }, 'closing connector socket');
+      ws.close(code, closeReason(reason));
+    };
+    const helloTimer = setTimeout(() => refuse(CloseCode.helloTimeout, `no hello frame within ${options.helloTimeoutMs} ms`), options.helloTimeoutMs);
+
+    const authenticate = (hello: HelloFrame) =>
+      serialise(hello.connectorId, async () => {
+        const registered = await store.authenticate(hello.connectorId, hello.secret);
+        if (ws.readyState !== ws.OPEN) return;
+        if (!registered) {
+          // Secrets never reach the log; the id does, so an operator sees who was refused.
+          log.warn({ remoteAddress, connectorId: hello.connectorId }, 'connector credentials refused');
+          ws.close(CloseCode.refused, 'connector id or secret refused');
+          return;
+        }
+        connection = new ConnectorConnection(hello.connectorId, ws, remoteAddress, hello.agent);
+        const previous = relay.activate(connection);
+        phase = 'active';
+        connection.send({ type: 'welcome', connectionId: connection.connectionId, ...(previous ? { notice: supersededNotice } : {}) });
+        log.info(
+          { connectorId: hello.connectorId, connectionId: connection.connectionId, remoteAddress, supersededConnectionId: previous?.connectionId },
+          'connector connected',
+        );
+      });
+
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (isBinary) return refuse(CloseCode.unsupportedData, 'binary frames are not supported; send JSON text');
+      const parsed = parseFrame(ConnectorFrame, data.toString());
+      if (!parsed.ok) return refuse(CloseCode.malformedFrame, parsed.error);
+      const frame = parsed.frame;
+      if (phase === 'awaiting-hello' && frame.type === 'hello') {
+        clearTimeout(helloTimer);
+        phase = 'authenticating';
+        authenticate(frame).catch((err) => {
+          log.error({ err, connectorId: frame.connectorId }, 'connector authentication failed');
+          ws.close(1011, 'authentication failed on the hub');
+        });
+        return;
+      }
+      if (phase === 'active' && frame.type === 'response') return connection!.answer(frame);
+      return refuse(CloseCode.malformedFrame, `unexpected ${frame.type} frame while ${phase}`);
+    });
+
+    ws.on('close', (code, reason) => {
+      clearTimeout(helloTimer);
+      if (!connection) return;
+      relay.deactivate(connection);
+      log.info({ connectorId: connection.connectorId, connectionId: connection.connectionId, code, reason: reason.toString() }, 'connector disconnected');
+    });
+    // ws reports protocol violations (e.g. an oversized frame, closed with 1009) here before closing.
+    ws.on('error', (err) => log.warn({ err: err.message, remoteAddress, connectorId: connection?.connectorId }, 'connector socket error'));
+  });
+
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (alive.get(ws) === false) {
+        log.warn('connector socket missed a heartbeat; dropping it');
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, options.heartbeatMs);
+  heartbeat.unref();
+
+  return {
+    async close() {
+      clearInterval(heartbeat);
+      server.off('upgrade', onUpgrade);
+      // 1001: the connector treats it as a disconnection and reconnects to the next hub.
+      for (const ws of wss.clients) ws.close(CloseCode.goingAway, 'platform hub stopping');
+      const closed = new Promise<void>((resolve) => wss.close(() => resolve()));
+      // A peer that does not finish the closing handshake within a second is cut off.
+      const cutOff = setTimeout(() => wss.clients.forEach((ws) => ws.terminate()), 1_000);
+      await closed;
+      clearTimeout(cutOff);
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { SearchAttributePair, Workflow } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { ExecutionLinks } from '../contracts/spi';
+
+/** Where an execution runs and how responses link to it. */
+export interface ExecutionContext {
+  client: Client;
+  taskQueue: string;
+  namespace: string;
+  /** Base URL of the Temporal Web UI for deep links; omitted links when unknown. */
+  temporalUiUrl?: string;
+  /** Public base URL of this API for absolute `self` links; relative links otherwise. */
+  publicUrl?: string;
+}
+
+export interface StartOptions<W extends Workflow> {
+  workflowId: string;
+  args: Parameters<W>;
+  searchAttributes: SearchAttributePair[];
+  /** Deadline of the whole run, so a run nobody serves cannot hang around. */
+  executionTimeoutMs: number;
+}
+
+/**
+ * Starts a run, or attaches to the one already holding this workflow id: a running one is reused
+ * (USE_EXISTING), a closed one is never started again (REJECT_DUPLICATE) — which is what makes an
+ * Idempotency-Key return the original execution instead of running twice. Eager start hands the first
+ * workflow task straight to this process's worker, saving a round trip through the task queue.
+ */
+export async function startOrAttach<W extends Workflow>(context: ExecutionContext, workflowType: string, options: StartOptions<W>): Promise<WorkflowHandle<W>> {
+  try {
+    return await context.client.workflow.start<Workflow>(workflowType, {
+      taskQueue: context.taskQueue,
+      workflowId: options.workflowId,
+      args: options.args as unknown[],
+      typedSearchAttributes: options.searchAttributes,
+      workflowExecutionTimeout: options.executionTimeoutMs,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      requestEagerStart: true,
+    }) as WorkflowHandle<W>;
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return context.client.workflow.getHandle<W>(options.workflowId);
+    throw err;
+  }
+}
+
+export type Outcome<T> = { settled: true; result: T } | { settled: true; error: unknown } | { settled: false };
+
+/** Waits for the run's result up to `windowMs`; past it, stops waiting (the run goes on). */
+export async function awaitWithin<T>(context: ExecutionContext, handle: WorkflowHandle, windowMs: number): Promise<Outcome<T>> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), windowMs);
+  try {
+    const result = (await context.client.withAbortSignal(controller.signal, () => handle.result())) as T;
+    return { settled: true, result };
+  } catch (error) {
+    if (controller.signal.aborted) return { settled: false };
+    return { settled: true, error };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `self` (this API's execution resource) and `ui` (the run in the Temporal Web UI). */
+export function executionLinks(context: ExecutionContext, executionId: string): ExecutionLinks {
+  const self = `${context.publicUrl?.replace(/\/$/, '') ?? ''}/rcf/executions/${executionId}`;
+  if (!context.temporalUiUrl) return { self };
+  const ui = `${context.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(context.namespace)}/workflows/${encodeURIComponent(executionId)}`;
+  return { self, ui };
+}

@@ -1,0 +1,14 @@
+import type { DataConverter } from '@temporalio/common';
+import { AesGcmPayloadCodec } from './aes-gcm-codec';
+import type { KeyRing } from './key-ring';
+
+/** Absolute path of the failure converter module; a prebuilt workflow bundle must be built with it too. */
+export const failureConverterPath = require.resolve('./failure-converter');
+
+/**
+ * The data converter every Tether client and worker uses: payloads, memos and failure messages encrypted
+ * at rest with the key ring's active key.
+ */
+export function createDataConverter(keyRing: KeyRing): DataConverter {
+  return { payloadCodecs: [new AesGcmPayloadCodec(keyRing)], failureConverterPath };
+}

@@ -1,0 +1,122 @@
+import { ApplicationFailure, condition, continueAsNew, proxyLocalActivities, setHandler, workflowInfo, allHandlersFinished } from '@temporalio/workflow';
+import type { createDaemonLifecycleActivities } from '../activities/daemon-lifecycle';
+import type { createDaemonMetadataActivities } from '../activities/daemon-metadata';
+import {
+  canonicalJson,
+  configureReconcilerSignal,
+  definitionChangedSignal,
+  getGroupStatusQuery,
+  integrationConnectorWorkflowId,
+  refreshConfigUpdate,
+  sameDefinition,
+  stopReconcilerSignal,
+  type ManagedConnector,
+  type ReconcileResult,
+  type ReconcilerInput,
+} from '../contracts/daemon';
+
+type ReconcilerActivities = ReturnType<typeof createDaemonLifecycleActivities> & ReturnType<typeof createDaemonMetadataActivities>;
+
+const { fetchGroupDefinition, applyConnectorChanges } = proxyLocalActivities<ReconcilerActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '500ms', maximumAttempts: 3 },
+});
+
+/** The message a person needs from an activity failure: its cause's, not the wrapper's. */
+function failureMessage(err: unknown): string {
+  const failure = err as { cause?: { message?: string }; message?: string };
+  return failure.cause?.message ?? failure.message ?? String(err);
+}
+
+/**
+ * Keeps one integration group's connectors in line with its definition: reads it over HTTP (polling, plus
+ * a push from a local metadata service), diffs it against the connectors it runs, starts, restarts and stops them.
+ */
+export async function groupReconciler(input: ReconcilerInput): Promise<void> {
+  const { serverName } = input;
+  let group = input.group;
+  const managed = new Map<string, ManagedConnector>((input.managed ?? []).map((connector) => [connector.definition.connectorName, connector]));
+  let lastDefinitionError = input.lastDefinitionError ?? null;
+  let lastReconciledAt = input.lastReconciledAt ?? null;
+  let lastResult: ReconcileResult = { started: [], reconfigured: [], stopped: [], definitionError: lastDefinitionError };
+  let stopping = false;
+  let rereadRequested = true;
+  let passesStarted = 0;
+  let passesCompleted = 0;
+
+  setHandler(getGroupStatusQuery, () => ({ group, connectors: [...managed.values()], lastDefinitionError, lastReconciledAt }));
+  setHandler(configureReconcilerSignal, (config) => {
+    stopping = false;
+    if (canonicalJson(config) !== canonicalJson(group)) {
+      group = config;
+      rereadRequested = true;
+    }
+  });
+  setHandler(stopReconcilerSignal, () => {
+    stopping = true;
+  });
+  setHandler(definitionChangedSignal, ({ metadataServerName, qualifiedName }) => {
+    if (metadataServerName === group.omagserverName && qualifiedName === group.integrationGroupQualifiedName) rereadRequested = true;
+  });
+  setHandler(refreshConfigUpdate, async () => {
+    const after = passesStarted;
+    rereadRequested = true;
+    await condition(() => passesCompleted > after || stopping);
+    if (passesCompleted <= after) throw ApplicationFailure.nonRetryable(`Integration group ${group.integrationGroupQualifiedName} is being removed`, 'GroupNotConfigured');
+    return lastResult;
+  });
+
+  async function reconcile(): Promise<ReconcileResult> {
+    const qualifiedName = group.integrationGroupQualifiedName;
+    let fetched;
+    try {
+      fetched = await fetchGroupDefinition(group);
+    } catch (err) {
+      // An unreachable metadata server is no reason to stop connectors that work: keep them, report it.
+      lastDefinitionError = failureMessage(err);
+      return { started: [], reconfigured: [], stopped: [], definitionError: lastDefinitionError };
+    }
+    // A group that is not defined (any more) runs no connectors.
+    const desired = fetched.found ? fetched.definition.connectors : [];
+    lastDefinitionError = fetched.found ? null : fetched.reason;
+    const started = desired.filter((definition) => !managed.has(definition.connectorName));
+    const reconfigured = desired.filter((definition) => {
+      const current = managed.get(definition.connectorName);
+      return current !== undefined && !sameDefinition(current.definition, definition);
+    });
+    const stopped = [...managed.keys()].filter((name) => !desired.some((definition) => definition.connectorName === name));
+    if (started.length || reconfigured.length || stopped.length) {
+      await applyConnectorChanges({ serverName, groupQualifiedName: qualifiedName, configure: [...started, ...reconfigured], stop: stopped });
+      for (const name of stopped) managed.delete(name);
+      for (const definition of [...started, ...reconfigured]) {
+        managed.set(definition.connectorName, { workflowId: integrationConnectorWorkflowId(serverName, qualifiedName, definition.connectorName), definition });
+      }
+    }
+    lastReconciledAt = new Date().toISOString();
+    return {
+      started: started.map((definition) => definition.connectorName),
+      reconfigured: reconfigured.map((definition) => definition.connectorName),
+      stopped,
+      definitionError: lastDefinitionError,
+    };
+  }
+
+  for (;;) {
+    await condition(() => rereadRequested || stopping, input.pollIntervalSeconds * 1000);
+    if (stopping) {
+      await applyConnectorChanges({ serverName, groupQualifiedName: group.integrationGroupQualifiedName, configure: [], stop: [...managed.keys()] });
+      managed.clear();
+      // A configure signal that arrived meanwhile means the group was added again: keep going.
+      if (stopping) return;
+      rereadRequested = true;
+      continue;
+    }
+    rereadRequested = false;
+    passesStarted++;
+    lastResult = await reconcile();
+    passesCompleted++;
+    if ((workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 2_000) && allHandlersFinished() && !rereadRequested && !stopping) {
+      await continueAsNew<typeof groupReconciler>({ serverName, group, pollIntervalSeconds: input.pollIntervalSeconds, managed: [...managed.values()], lastDefinitionError, lastReconciledAt });
+    }
+  }
+}

@@ -1,0 +1,196 @@
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { createDaemonConnectorActivities } from '../activities/daemon-connectors';
+import {
+  configureConnectorSignal,
+  getConnectorStatusQuery,
+  refreshConnectorSignal,
+  restartConnectorSignal,
+  sameDefinition,
+  stopConnectorSignal,
+  type ConnectorPhase,
+  type ConnectorStatus,
+  type ConnectorStatusValue,
+  type IntegrationConnectorInput,
+} from '../contracts/daemon';
+import { defaultRestartPolicy } from '../contracts/metadata';
+
+type ConnectorActivities = ReturnType<typeof createDaemonConnectorActivities>;
+
+const { validateIntegrationConnector } = proxyLocalActivities<ConnectorActivities>({
+  startToCloseTimeout: '10s',
+  retry: { maximumAttempts: 3 },
+});
+// One attempt: the connector's restart policy is the (visible) retry.
+const { refreshIntegrationConnector } = proxyActivities<ConnectorActivities>({
+  startToCloseTimeout: '5m',
+  heartbeatTimeout: '10s',
+  retry: { maximumAttempts: 1 },
+});
+
+function failureMessage(err: unknown): string {
+  const failure = err as { cause?: { message?: string }; message?: string };
+  return failure.cause?.message ?? failure.message ?? String(err);
+}
+
+const iso = (epochMs: number) => new Date(epochMs).toISOString();
+
+/**
+ * One integration connector: validates its configuration, refreshes every refreshIntervalSeconds, restarts
+ * itself on its restart policy after a failure, waits for a fixed definition after a configuration error.
+ */
+export async function integrationConnector(input: IntegrationConnectorInput): Promise<void> {
+  let definition = input.definition;
+  const carried = input.carried;
+  const status: ConnectorStatus = carried?.status ?? {
+    connectorName: definition.connectorName,
+    connectorType: definition.connectorType,
+    connectorStatus: 'INITIALIZED',
+    lastStatusChange: iso(Date.now()),
+    lastRefreshTime: null,
+    lastRefreshSummary: null,
+    refreshCount: 0,
+    restartCount: 0,
+    lastRestartAt: null,
+    nextRestartAt: null,
+    failingExceptionMessage: null,
+  };
+  let phase: ConnectorPhase = carried?.phase ?? 'initialize';
+  let consecutiveFailures = carried?.consecutiveFailures ?? 0;
+  let wakeAt = carried?.wakeAt ?? null;
+  let refreshState: unknown = carried?.refreshState ?? null;
+
+  let stopRequested = false;
+  let reconfigured = false;
+  let restartRequested = false;
+  let refreshRequested = false;
+  const interrupted = () => stopRequested || reconfigured || restartRequested || refreshRequested;
+
+  setHandler(getConnectorStatusQuery, () => status);
+  setHandler(configureConnectorSignal, (next) => {
+    if (sameDefinition(next, definition)) return;
+    definition = next;
+    reconfigured = true;
+  });
+  setHandler(refreshConnectorSignal, () => void (refreshRequested = true));
+  setHandler(restartConnectorSignal, () => void (restartRequested = true));
+  setHandler(stopConnectorSignal, () => void (stopRequested = true));
+
+  const setStatus = (value: ConnectorStatusValue) => {
+    if (status.connectorStatus === value) return;
+    status.connectorStatus = value;
+    status.lastStatusChange = iso(Date.now());
+  };
+  const restart = () => {
+    status.restartCount++;
+    status.lastRestartAt = iso(Date.now());
+    status.nextRestartAt = null;
+    phase = 'initialize';
+  };
+  const fail = (terminalStatus: 'FAILED' | 'INITIALIZE_FAILED', message: string) => {
+    consecutiveFailures++;
+    status.failingExceptionMessage = message;
+    const policy = definition.restartPolicy ?? defaultRestartPolicy;
+    if (policy.maximumRestarts !== undefined && consecutiveFailures > policy.maximumRestarts) {
+      setStatus(terminalStatus);
+      status.nextRestartAt = null;
+      phase = 'failed';
+      return;
+    }
+    const delaySeconds = Math.min(policy.initialIntervalSeconds * policy.coefficient ** (consecutiveFailures - 1), policy.maximumIntervalSeconds);
+    wakeAt = Date.now() + delaySeconds * 1000;
+    status.nextRestartAt = iso(wakeAt);
+    setStatus('RESTARTING');
+    phase = 'restart-wait';
+  };
+  const continueAsNewIfLong = async () => {
+    if (!(workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 2_000) || !allHandlersFinished() || interrupted()) return;
+    await continueAsNew<typeof integrationConnector>({ ...input, definition, carried: { phase, status, consecutiveFailures, wakeAt, refreshState } });
+  };
+  const until = (epochMs: number | null) => Math.max(0, (epochMs ?? 0) - Date.now());
+
+  for (;;) {
+    if (stopRequested) {
+      setStatus('STOPPED');
+      status.nextRestartAt = null;
+      return;
+    }
+    if (reconfigured || restartRequested) {
+      // A new definition or a manual restart starts afresh: validated again, backoff reset.
+      reconfigured = false;
+      restartRequested = false;
+      consecutiveFailures = 0;
+      status.connectorType = definition.connectorType;
+      status.failingExceptionMessage = null;
+      setStatus('RESTARTING');
+      restart();
+    }
+    switch (phase) {
+      case 'initialize': {
+        let validation;
+        try {
+          validation = await validateIntegrationConnector({ connectorName: definition.connectorName, connectorType: definition.connectorType, configuration: definition.configuration });
+        } catch (err) {
+          fail('INITIALIZE_FAILED', failureMessage(err));
+          break;
+        }
+        if (!validation.ok) {
+          // Restarting cannot fix a bad definition: wait for a new one (or a manual restart after a deploy).
+          status.failingExceptionMessage = validation.reason;
+          status.nextRestartAt = null;
+          setStatus('CONFIG_FAILED');
+          phase = 'config-wait';
+          break;
+        }
+        setStatus('WAITING');
+        phase = 'refresh';
+        break;
+      }
+      case 'refresh': {
+        refreshRequested = false;
+        setStatus('REFRESHING');
+        try {
+          const outcome = await refreshIntegrationConnector({
+            connectorName: definition.connectorName,
+            connectorType: definition.connectorType,
+            configuration: definition.configuration,
+            previousState: refreshState,
+          });
+          refreshState = outcome.state;
+          status.refreshCount++;
+          status.lastRefreshTime = iso(Date.now());
+          status.lastRefreshSummary = outcome.summary;
+          status.failingExceptionMessage = null;
+          consecutiveFailures = 0;
+          setStatus('RUNNING');
+          wakeAt = Date.now() + definition.refreshIntervalSeconds * 1000;
+          phase = 'idle';
+        } catch (err) {
+          fail('FAILED', failureMessage(err));
+        }
+        break;
+      }
+      case 'idle': {
+        await continueAsNewIfLong();
+        await condition(interrupted, until(wakeAt));
+        if (!stopRequested && !reconfigured && !restartRequested) phase = 'refresh';
+        break;
+      }
+      case 'restart-wait': {
+        await continueAsNewIfLong();
+        const timedOut = !(await condition(interrupted, until(wakeAt)));
+        // A manual refresh while waiting means "try now".
+        if (timedOut || (refreshRequested && !stopRequested && !reconfigured && !restartRequested)) {
+          refreshRequested = false;
+          restart();
+        }
+        break;
+      }
+      case 'failed':
+      case 'config-wait': {
+        await continueAsNewIfLong();
+        await condition(() => stopRequested || reconfigured || restartRequested);
+        break;
+      }
+    }
+  }
+}

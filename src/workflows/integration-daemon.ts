@@ -1,0 +1,107 @@
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { createDaemonLifecycleActivities } from '../activities/daemon-lifecycle';
+import {
+  configureAllGroupsUpdate,
+  configureGroupUpdate,
+  getGroupsQuery,
+  GroupNotConfigured,
+  IntegrationGroupConfig,
+  IntegrationGroupConfigList,
+  InvalidGroupConfig,
+  removeAllGroupsUpdate,
+  removeGroupUpdate,
+  type DaemonInput,
+} from '../contracts/daemon';
+import type { z } from 'zod';
+
+const { syncReconcilers } = proxyLocalActivities<ReturnType<typeof createDaemonLifecycleActivities>>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', maximumInterval: '30s' },
+});
+
+/** Refuses an invalid body before it enters history, naming the first bad field. */
+function validated(schema: z.ZodType, value: unknown): void {
+  const result = schema.safeParse(value);
+  if (result.success) return;
+  const issue = result.error.issues[0]!;
+  const field = issue.path.length ? issue.path.join('.') : '(body)';
+  throw ApplicationFailure.nonRetryable(`${field}: ${issue.message}`, InvalidGroupConfig);
+}
+
+/**
+ * The integration daemon of one server: holds its integration group configuration (updates apply it,
+ * queries read it) and keeps one reconciler running per configured group.
+ */
+export async function integrationDaemon(input: DaemonInput): Promise<void> {
+  const groups = new Map(input.groups.map((group) => [group.integrationGroupQualifiedName, group]));
+  const pendingStops = new Set(input.pendingStops ?? []);
+  // Each change bumps the generation; an update answers once the reconcilers reflect its generation.
+  let generation = 1;
+  let syncedGeneration = 0;
+
+  const changed = async () => {
+    const mine = ++generation;
+    await condition(() => syncedGeneration >= mine);
+  };
+  const remove = (qualifiedName: string) => {
+    groups.delete(qualifiedName);
+    pendingStops.add(qualifiedName);
+  };
+
+  setHandler(getGroupsQuery, () => [...groups.values()]);
+  setHandler(
+    configureGroupUpdate,
+    async (config) => {
+      groups.set(config.integrationGroupQualifiedName, config);
+      pendingStops.delete(config.integrationGroupQualifiedName);
+      await changed();
+    },
+    { validator: (config) => validated(IntegrationGroupConfig, config) },
+  );
+  setHandler(
+    configureAllGroupsUpdate,
+    async (configs) => {
+      for (const qualifiedName of [...groups.keys()]) remove(qualifiedName);
+      for (const config of configs) {
+        groups.set(config.integrationGroupQualifiedName, config);
+        pendingStops.delete(config.integrationGroupQualifiedName);
+      }
+      await changed();
+    },
+    { validator: (configs) => validated(IntegrationGroupConfigList, configs) },
+  );
+  setHandler(
+    removeGroupUpdate,
+    async (qualifiedName) => {
+      remove(qualifiedName);
+      await changed();
+    },
+    {
+      validator: (qualifiedName) => {
+        if (!groups.has(qualifiedName)) throw ApplicationFailure.nonRetryable(`Integration group ${qualifiedName} is not configured on server ${input.serverName}`, GroupNotConfigured);
+      },
+    },
+  );
+  setHandler(removeAllGroupsUpdate, async () => {
+    for (const qualifiedName of [...groups.keys()]) remove(qualifiedName);
+    await changed();
+  });
+
+  const historyIsLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 2_000;
+  for (;;) {
+    await condition(() => generation > syncedGeneration || historyIsLong());
+    if (generation > syncedGeneration) {
+      const target = generation;
+      const removed = [...pendingStops];
+      // Also re-sent for unchanged groups: a reconciler ignores a config identical to its own.
+      await syncReconcilers({ serverName: input.serverName, groups: [...groups.values()], removed, pollIntervalSeconds: input.pollIntervalSeconds });
+      for (const qualifiedName of removed) if (!groups.has(qualifiedName)) pendingStops.delete(qualifiedName);
+      syncedGeneration = target;
+      continue;
+    }
+    await condition(allHandlersFinished);
+    if (generation === syncedGeneration) {
+      await continueAsNew<typeof integrationDaemon>({ ...input, groups: [...groups.values()], pendingStops: [...pendingStops] });
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import { isAllowed } from '../../src/platform/privileges';
+
+describe('connector privileges', () => {
+  it('grants by exact action, by connector wildcard, and by `*`', () => {
+    expect(isAllowed(['myconnector/order_product'], '/myconnector/order_product')).toBe(true);
+    expect(isAllowed(['myconnector/order_product'], '/myconnector/cancel')).toBe(false);
+    expect(isAllowed(['myconnector/*'], '/myconnector/cancel?x=1')).toBe(true);
+    expect(isAllowed(['myconnector/*'], '/http/request')).toBe(false);
+    expect(isAllowed(['*'], '/http/request')).toBe(true);
+    expect(isAllowed([], '/http/request')).toBe(false);
+  });
+
+  it('always allows /rcf/ paths, and checkHealth of a connector it has any privilege on', () => {
+    expect(isAllowed([], '/rcf/descriptor')).toBe(true);
+    expect(isAllowed(['myconnector/order_product'], '/myconnector/com.bmc.dsm.catalog:checkHealth')).toBe(true);
+    expect(isAllowed(['myconnector/order_product'], '/http/com.bmc.dsm.catalog:checkHealth')).toBe(false);
+  });
+
+  it('compares decoded segments and refuses encoded slashes or dot-segments', () => {
+    expect(isAllowed(['myconnector/order_product'], '/my%63onnector/order_product')).toBe(true);
+    expect(isAllowed(['myconnector/*'], '/myconnector/..%2F..%2Fhttp')).toBe(false);
+    expect(isAllowed(['*'], '/myconnector/%E0%A4%A')).toBe(false);
+  });
+});
