@@ -28,7 +28,27 @@ export const ErrorBodySchema = z.object({
   }),
 });
 
-const toSchema = (schema: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' });
+/** JSON Schema keywords OpenAPI 3.0 schema objects do not have: dropped, or mapped onto what 3.0 has. */
+function toOpenApi30(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(toOpenApi30);
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === '$schema' || key === 'contentMediaType') continue;
+    if (key === 'contentEncoding') out.format = value === 'base64' ? 'byte' : value;
+    else if (key === 'const') out.enum = [value];
+    else if ((key === 'exclusiveMinimum' || key === 'exclusiveMaximum') && typeof value === 'number') {
+      out[key === 'exclusiveMinimum' ? 'minimum' : 'maximum'] = value;
+      out[key] = true;
+    }
+    else out[key] = toOpenApi30(value);
+  }
+  return out;
+}
+
+function toSchema(schema: z.ZodType, io: 'input' | 'output') {
+  return toOpenApi30(z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }));
+}
 
 const toOpenApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
 
@@ -62,12 +82,12 @@ function operation(doc: OperationDoc) {
   };
 }
 
-/** Builds the OpenAPI 3.1 document of the given operations. */
+/** Builds the OpenAPI 3.0 document of the given operations. */
 export function buildOpenApiDocument(docs: OperationDoc[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const doc of docs) (paths[toOpenApiPath(doc.path)] ??= {})[doc.method] = operation(doc);
   return {
-    openapi: '3.1.0',
+    openapi: '3.0.3',
     info: {
       title: 'Tether',
       version,

@@ -3,6 +3,7 @@ import { SettingsError } from '../config/settings';
 const commands: Record<string, { describe: string; run: (args: string[]) => Promise<void> }> = {
   dev: { describe: 'embedded Temporal dev server + worker + API (what `npm start` runs)', run: async () => (await import('./dev')).runDev() },
   api: { describe: 'the HTTP API (SPI, admin, metadata, operations) with an in-process worker', run: async () => (await import('./api')).runApi() },
+  platform: { describe: 'the reference platform hub that outbound connectors dial into', run: async () => void (await import('../platform/run')).runPlatform() },
   replay: { describe: 'replay recorded workflow histories against the current code (non-determinism check)', run: async (args) => (await import('./replay')).runReplay(args) },
   worker: { describe: 'a Temporal worker for every Tether workflow and activity', run: async () => (await import('./worker')).runWorker() },
 };

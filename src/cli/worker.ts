@@ -1,4 +1,5 @@
 import { SettingsError } from '../config/settings';
+import { metrics, startMetricsServer } from '../metrics';
 import { startTether } from '../runtime/tether';
 import { bootstrap, onShutdown } from './process';
 
@@ -16,6 +17,20 @@ export async function runWorker(): Promise<void> {
     api: false,
     worker: true,
   });
-  onShutdown(log, tether.stop);
+  // Without the API, the worker serves /metrics and /health/live on its own port when asked to.
+  const metricsServer =
+    settings.TETHER_METRICS_PORT === undefined
+      ? undefined
+      : await startMetricsServer({
+          port: settings.TETHER_METRICS_PORT,
+          metrics,
+          sdkMetricsPort: settings.TETHER_SDK_METRICS_PORT,
+          live: () => tether.worker?.getState() === 'RUNNING',
+        });
+  onShutdown(log, async () => {
+    await metricsServer?.stop();
+    await tether.stop();
+  });
+  log.info({ taskQueue: settings.TETHER_TASK_QUEUE, metrics: metricsServer?.url }, 'worker running');
   await tether.workerDone;
 }

@@ -77,6 +77,7 @@ export async function startTether(options: TetherOptions): Promise<RunningTether
   let server: Server | undefined;
   let url: string | undefined;
   if (options.api) {
+    const platformTarget = platformConnectionTarget(settings);
     const app = createApp({
       settings,
       credentials: options.credentials,
@@ -88,7 +89,7 @@ export async function startTether(options: TetherOptions): Promise<RunningTether
       temporalUiUrl: options.temporalUiUrl,
       readiness: [
         temporalReadiness(client, taskQueue),
-        ...(platformConnectionTarget(settings) ? [platformLinkReadiness(client, platformConnectionTarget(settings)!.workflowId)] : []),
+        ...(platformTarget ? [platformLinkReadiness(client, platformTarget.workflowId)] : []),
       ],
     });
     server = createServer(app.callback());

@@ -29,8 +29,10 @@ export async function platformConnection(input: PlatformConnectionInput): Promis
 
   const now = () => new Date(Date.now()).toISOString();
   let status: PlatformConnectionStatus = input.carried ?? { phase: 'STARTING', since: now(), attempts: 0, platformUrl, connectorId };
+  // Attempts count from the start of each STARTING or RECONNECTING phase; the later phases keep the count.
   const enter = (phase: PlatformConnectionPhase, changes: Partial<PlatformConnectionStatus> = {}) => {
-    status = { ...status, phase, since: now(), attempts: 0, nextAttemptAt: undefined, ...changes };
+    const attempts = phase === 'STARTING' || phase === 'RECONNECTING' ? 0 : status.attempts;
+    status = { ...status, phase, since: now(), attempts, nextAttemptAt: undefined, ...changes };
   };
 
   setHandler(getPlatformConnectionStatusQuery, () => status);
