@@ -1,11 +1,11 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Settings } from '../config/settings';
+import type { Credentials } from '../config/credentials';
 import type { IntegrationGroupConfig } from '../contracts/daemon';
 import { IntegrationGroupDefinition } from '../contracts/metadata';
-import { localAdminToken } from '../daemon/admin-token';
 
 export interface DaemonMetadataDeps {
-  settings: Settings;
+  /** This Tether's own admin token is presented to the metadata server (a remote one must accept it). */
+  credentials: Credentials;
 }
 
 export type FetchedDefinition = { found: true; definition: IntegrationGroupDefinition } | { found: false; reason: string };
@@ -17,16 +17,15 @@ export function groupDefinitionUrl(group: IntegrationGroupConfig): string {
 }
 
 /** Reads group definitions over HTTP, from this Tether or another one. */
-export function createDaemonMetadataActivities({ settings }: DaemonMetadataDeps) {
+export function createDaemonMetadataActivities({ credentials }: DaemonMetadataDeps) {
   return {
     /** 404 means "no such group" (the reconciler runs nothing); anything else unexpected fails the read. */
     async fetchGroupDefinition(group: IntegrationGroupConfig): Promise<FetchedDefinition> {
       const url = groupDefinitionUrl(group);
-      const token = localAdminToken(settings);
       let response: Response;
       try {
         response = await fetch(url, {
-          headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          headers: { accept: 'application/json', authorization: `Bearer ${credentials.adminToken}` },
           signal: AbortSignal.timeout(10_000),
         });
       } catch (err) {

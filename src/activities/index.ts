@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
+import type { Credentials } from '../config/credentials';
 import type { Settings } from '../config/settings';
 import type { ConnectorRegistry } from '../connectors/registry';
 import { createActionActivities } from './actions';
@@ -8,11 +9,12 @@ import { createDaemonLifecycleActivities } from './daemon-lifecycle';
 import { createDaemonMetadataActivities } from './daemon-metadata';
 import { createPlatformActivities, spiHandlerFor } from './platform-link';
 
-/** What activities may use: the connector registry, a Temporal client (to start or signal runs), settings, logs. */
+/** What activities may use: the connector registry, a Temporal client (to start or signal runs), settings, credentials, logs. */
 export interface ActivityDeps {
   registry: ConnectorRegistry;
   client: Client;
   settings: Settings;
+  credentials: Credentials;
   log: Logger;
 }
 

@@ -43,6 +43,9 @@ export const SettingsSchema = z.object({
   TETHER_SPI_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TETHER_CODEC_KEY: optionalText,
 
+  /** How often a group reconciler re-reads its definition; changes to a local metadata server are pushed at once. */
+  TETHER_DAEMON_POLL_SECONDS: positiveSeconds.default(5),
+
   TETHER_SYNC_WINDOW_MS: z.coerce.number().int().positive().default(30_000),
   TETHER_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
 

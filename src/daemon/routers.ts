@@ -6,12 +6,11 @@ import { createIntegrationDaemonRouter, integrationDaemonRouteDocs } from '../ap
 import { createMetadataRouter, metadataRouteDocs } from '../api/routes/metadata';
 import { DaemonClient } from './daemon-client';
 import { MetadataClient } from './metadata-client';
-import { parseDaemonSettings } from './settings';
 
 /** The integration daemon's three routers (admin services, runtime, metadata), sharing one client of each kind. */
 export function createDaemonRouters(deps: ApiDeps): Router[] {
   const { credentials, log } = deps;
-  const daemons = new DaemonClient(deps.client, deps.taskQueue, parseDaemonSettings().TETHER_DAEMON_POLL_SECONDS);
+  const daemons = new DaemonClient(deps.client, deps.taskQueue, deps.settings.TETHER_DAEMON_POLL_SECONDS);
   const metadata = new MetadataClient(deps.client, deps.taskQueue, log);
   return [
     createAdminServicesRouter({ credentials, daemons, log }),

@@ -67,7 +67,7 @@ export async function startTether(options: TetherOptions): Promise<RunningTether
       connection,
       namespace: settings.TEMPORAL_NAMESPACE,
       taskQueue,
-      deps: { registry: options.registry, client, settings, log },
+      deps: { registry: options.registry, client, settings, credentials: options.credentials, log },
       workflowBundlePath: options.workflowBundlePath,
       dataConverter,
     });

@@ -31,9 +31,10 @@ export function describeChanges(previous: string[] | undefined, current: string[
   const added = current.filter((name) => !before.has(name));
   const removed = (previous ?? []).filter((name) => !now.has(name));
   const parts = [`${current.length} file${current.length === 1 ? '' : 's'}`];
-  if (added.length) parts.push(`added: ${list(added)}`);
+  if (!previous) parts.push('first catalogue');
+  else if (!added.length && !removed.length) parts.push('no change');
+  if (previous && added.length) parts.push(`added: ${list(added)}`);
   if (removed.length) parts.push(`removed: ${list(removed)}`);
-  if (!added.length && !removed.length) parts.push(previous ? 'no change' : 'first catalogue');
   return { summary: parts.join('; '), added, removed };
 }
 

@@ -1,0 +1,177 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestTether } from '../support/tether';
+import { daemonApi, pollConnector, startDaemonTether, startPeer, unique, waitFor, type Peer } from './support';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('integration daemon: reconciliation, restarts, manual control', () => {
+  let tether: TestTether;
+  let peer: Peer;
+  beforeAll(async () => {
+    [tether, peer] = await Promise.all([startDaemonTether(), startPeer()]);
+  });
+  afterAll(async () => {
+    await tether.stop();
+    await peer.close();
+  });
+
+  /** A daemon server with one configured group whose definition lives in this Tether's metadata service. */
+  async function group(connectors: object[]) {
+    const api = daemonApi(tether, unique('daemon'));
+    const metadataServer = unique('md');
+    const qualifiedName = unique('group');
+    await api.putDefinition(metadataServer, qualifiedName, { connectors }).expect(201);
+    await api.configure(api.groupConfig(qualifiedName, metadataServer)).expect(200);
+    const define = (next: object[]) => api.putDefinition(metadataServer, qualifiedName, { connectors: next }).expect(200);
+    return { api, qualifiedName, define };
+  }
+
+  it('starts a connector, follows a definition change within 10 s, stops a removed one', async () => {
+    const path = `/${unique('a')}`;
+    const { api, define } = await group([pollConnector('poller', `${peer.url}${path}`)]);
+    await waitFor(() => peer.hits(path).length >= 2, { what: 'two polls' });
+    const running = await waitFor(async () => (await api.connectors()).poller?.connectorStatus === 'RUNNING' && (await api.connectors()).poller, { what: 'RUNNING' });
+    expect(running).toMatchObject({ connectorType: 'tether.http-poll', restartCount: 0, failingExceptionMessage: null });
+    expect(running.refreshCount).toBeGreaterThanOrEqual(1);
+    expect(running.lastRefreshSummary).toContain('answered 200');
+
+    const changedPath = `/${unique('b')}`;
+    const changedAt = Date.now();
+    await define([pollConnector('poller', `${peer.url}${changedPath}`), pollConnector('second', `${peer.url}${path}-second`)]);
+    const [firstHit] = await waitFor(() => peer.hits(changedPath).length > 0 && peer.hits(changedPath), { what: 'the changed URL' });
+    const latencyMs = firstHit!.at - changedAt;
+    console.log(`definition change reached the running connector in ${latencyMs} ms`);
+    expect(latencyMs).toBeLessThan(10_000);
+    await waitFor(() => peer.hits(`${path}-second`).length > 0, { what: 'the added connector' });
+    expect((await api.connectors()).poller!.restartCount).toBe(1);
+
+    await define([pollConnector('second', `${peer.url}${path}-second`)]);
+    await waitFor(async () => !('poller' in (await api.connectors())), { what: 'poller removed' });
+    const hitsAfterRemoval = peer.hits(changedPath).length;
+    await sleep(2_500);
+    expect(peer.hits(changedPath).length).toBeLessThanOrEqual(hitsAfterRemoval + 1);
+
+    await api.removeAll().expect(200);
+    await waitFor(async () => (await api.status()).body.groups.length === 0, { what: 'no groups' });
+    await sleep(500);
+    const hitsAfterDelete = peer.hits(`${path}-second`).length;
+    await sleep(2_500);
+    expect(peer.hits(`${path}-second`).length).toBeLessThanOrEqual(hitsAfterDelete + 1);
+  });
+
+  it('restarts a failing connector with backoff visible in status, and recovers', async () => {
+    const failing = await startPeer();
+    failing.status = 500;
+    try {
+      const { api } = await group([pollConnector('flaky', `${failing.url}/flaky`)]);
+      const restarting = await waitFor(
+        async () => {
+          const status = (await api.connectors()).flaky;
+          return status && status.restartCount >= 3 && status.connectorStatus === 'RESTARTING' && status;
+        },
+        { what: 'three restarts' },
+      );
+      expect(restarting.failingExceptionMessage).toBe(`GET ${failing.url}/flaky answered 500 Internal Server Error`);
+      expect(restarting.nextRestartAt).not.toBeNull();
+      expect(Date.parse(restarting.nextRestartAt!)).toBeGreaterThan(Date.parse(restarting.lastRestartAt!));
+      // 0.5 s, 1 s, 2 s, …: each wait at least as long as the one before.
+      const gaps = failing.requests.slice(1).map((r, i) => r.at - failing.requests[i]!.at);
+      expect(gaps.length).toBeGreaterThanOrEqual(3);
+      expect(gaps[2]!).toBeGreaterThan(gaps[0]! * 1.5);
+
+      failing.status = 200;
+      const recovered = await waitFor(async () => (await api.connectors()).flaky?.connectorStatus === 'RUNNING' && (await api.connectors()).flaky, { what: 'recovery' });
+      expect(recovered.failingExceptionMessage).toBeNull();
+      expect(recovered.nextRestartAt).toBeNull();
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it('gives up after maximumRestarts (FAILED) until restarted by hand', async () => {
+    const failing = await startPeer();
+    failing.status = 503;
+    try {
+      const connector = pollConnector('limited', `${failing.url}/limited`, { restartPolicy: { initialIntervalSeconds: 0.2, maximumRestarts: 1 } });
+      const { api } = await group([connector]);
+      const failed = await waitFor(async () => (await api.connectors()).limited?.connectorStatus === 'FAILED' && (await api.connectors()).limited, { what: 'FAILED' });
+      expect(failed).toMatchObject({ restartCount: 1, nextRestartAt: null });
+      await sleep(1_000);
+      expect(failing.requests.length).toBe(2);
+
+      failing.status = 200;
+      await api.restart({ connectorName: 'limited' }).expect(200, { class: 'VoidResponse', relatedHTTPCode: 200 });
+      const running = await waitFor(async () => (await api.connectors()).limited?.connectorStatus === 'RUNNING' && (await api.connectors()).limited, { what: 'RUNNING' });
+      expect(running.restartCount).toBe(2);
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it('holds an unknown type or a bad configuration in CONFIG_FAILED, without retrying, until the definition is fixed', async () => {
+    const path = `/${unique('fixed')}`;
+    const { api, define } = await group([
+      { connectorName: 'unknown', connectorType: 'tether.nope', configuration: {}, refreshIntervalSeconds: 1 },
+      { connectorName: 'bad', connectorType: 'tether.http-poll', configuration: { url: 'not a url' }, refreshIntervalSeconds: 1 },
+    ]);
+    const statuses = await waitFor(
+      async () => {
+        const all = await api.connectors();
+        return all.unknown?.connectorStatus === 'CONFIG_FAILED' && all.bad?.connectorStatus === 'CONFIG_FAILED' && all;
+      },
+      { what: 'CONFIG_FAILED' },
+    );
+    expect(statuses.unknown!.failingExceptionMessage).toMatch(/^Unknown connectorType tether\.nope; this worker knows tether\.http-poll, tether\.folder-monitor/);
+    expect(statuses.bad!.failingExceptionMessage).toBe('Invalid configuration for tether.http-poll: configuration.url: url must be an http(s) URL');
+    await sleep(1_500);
+    const later = await api.connectors();
+    expect(later.unknown).toMatchObject({ connectorStatus: 'CONFIG_FAILED', restartCount: 0, refreshCount: 0, nextRestartAt: null });
+
+    await define([pollConnector('bad', `${peer.url}${path}`)]);
+    await waitFor(async () => (await api.connectors()).bad?.connectorStatus === 'RUNNING', { what: 'fixed connector RUNNING' });
+    expect(peer.hits(path).length).toBeGreaterThan(0);
+    expect('unknown' in (await api.connectors())).toBe(false);
+  });
+
+  it('refreshes and restarts connectors on request, and re-reads a group definition on request', async () => {
+    const path = `/${unique('manual')}`;
+    const { api, qualifiedName } = await group([pollConnector('slow', `${peer.url}${path}`, { refreshIntervalSeconds: 3600 })]);
+    await waitFor(async () => (await api.connectors()).slow?.connectorStatus === 'RUNNING', { what: 'RUNNING' });
+    expect(peer.hits(path).length).toBe(1);
+
+    await api.refresh({ connectorName: 'slow' }).expect(200);
+    await waitFor(() => peer.hits(path).length === 2, { what: 'manual refresh' });
+    await api.restart().expect(200);
+    await waitFor(() => peer.hits(path).length === 3, { what: 'restart' });
+    await waitFor(async () => (await api.connectors()).slow?.restartCount === 1, { what: 'restartCount 1' });
+
+    const unknown = await api.refresh({ connectorName: 'nobody' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ class: 'VoidResponse', relatedHTTPCode: 404, exceptionErrorMessage: expect.stringContaining('nobody') });
+
+    const reread = await api.refreshConfig(qualifiedName);
+    expect(reread.status).toBe(200);
+    expect(reread.body).toEqual({ class: 'VoidResponse', relatedHTTPCode: 200, reconciliation: { started: [], reconfigured: [], stopped: [], definitionError: null } });
+    expect((await api.refreshConfig('not-configured')).status).toBe(404);
+  });
+
+  it('catalogues a real folder each refresh, reporting files added and removed', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'tether-folder-'));
+    try {
+      writeFileSync(join(folder, 'a.csv'), '1');
+      writeFileSync(join(folder, 'skip.txt'), '1');
+      const { api } = await group([
+        { connectorName: 'folder', connectorType: 'tether.folder-monitor', configuration: { path: folder, pattern: '*.csv' }, refreshIntervalSeconds: 1 },
+      ]);
+      await waitFor(async () => (await api.connectors()).folder?.lastRefreshSummary === '1 file; first catalogue', { what: 'first catalogue' });
+      writeFileSync(join(folder, 'b.csv'), '2');
+      await waitFor(async () => (await api.connectors()).folder?.lastRefreshSummary === '2 files; added: b.csv', { what: 'b.csv added' });
+      rmSync(join(folder, 'a.csv'));
+      await waitFor(async () => (await api.connectors()).folder?.lastRefreshSummary === '1 file; removed: a.csv', { what: 'a.csv removed' });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});

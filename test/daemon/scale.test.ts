@@ -1,0 +1,46 @@
+import type { TestTether } from '../support/tether';
+import { daemonApi, pollConnector, startDaemonTether, startPeer, unique, waitFor, type Peer } from './support';
+
+const connectorCount = Number(process.env.TETHER_TEST_DAEMON_CONNECTORS ?? 50);
+
+describe(`integration daemon with ${connectorCount} connectors in one worker`, () => {
+  let tether: TestTether;
+  let peer: Peer;
+  beforeAll(async () => {
+    [tether, peer] = await Promise.all([startDaemonTether(), startPeer()]);
+  });
+  afterAll(async () => {
+    await tether.stop();
+    await peer.close();
+  });
+
+  it('brings every connector to RUNNING and stops them all again', async () => {
+    const api = daemonApi(tether, unique('daemon'));
+    const metadataServer = unique('md');
+    const connectors = Array.from({ length: connectorCount }, (_, i) => pollConnector(`c${i}`, `${peer.url}/scale/${i}`, { refreshIntervalSeconds: 5 }));
+    const startedAt = Date.now();
+    // Two groups, so the status view and the reconcilers work across groups too.
+    await api.putDefinition(metadataServer, 'scale.a', { connectors: connectors.slice(0, connectorCount / 2) }).expect(201);
+    await api.putDefinition(metadataServer, 'scale.b', { connectors: connectors.slice(connectorCount / 2) }).expect(201);
+    await api.configureAll([api.groupConfig('scale.a', metadataServer), api.groupConfig('scale.b', metadataServer)]).expect(200);
+    await waitFor(
+      async () => {
+        const all = Object.values(await api.connectors());
+        // Up = has refreshed and is between refreshes (RUNNING) or in one (REFRESHING).
+        return all.length === connectorCount && all.every((status) => status.refreshCount >= 1 && ['RUNNING', 'REFRESHING'].includes(status.connectorStatus));
+      },
+      { timeoutMs: 60_000, intervalMs: 250, what: `${connectorCount} connectors RUNNING` },
+    );
+    const seconds = (Date.now() - startedAt) / 1000;
+    console.log(`${connectorCount} connectors RUNNING after ${seconds.toFixed(2)} s; worker RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
+    expect(new Set(peer.requests.map((r) => r.url)).size).toBe(connectorCount);
+    const firstPolls = [...new Map([...peer.requests].reverse().map((r) => [r.url, r.at] as const)).values()];
+    console.log(`first polls between ${(Math.min(...firstPolls) - startedAt) / 1000} s and ${(Math.max(...firstPolls) - startedAt) / 1000} s`);
+
+    await api.removeAll().expect(200);
+    await waitFor(async () => (await api.status()).body.groups.length === 0, { what: 'groups removed' });
+    const hits = peer.requests.length;
+    await new Promise((r) => setTimeout(r, 6_000));
+    expect(peer.requests.length).toBeLessThanOrEqual(hits + connectorCount);
+  }, 120_000);
+});
