@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import type { ActionRequest, ActionResult, HealthCheckRequest } from '../contracts/action';
-import { BusinessError, ConnectorConfigError, FailureType, TargetTimeoutError, TargetUnavailableError } from '../connectors/errors';
+import { ConnectorConfigError, FailureType } from '../connectors/errors';
 import type { ConnectorRegistry } from '../connectors/registry';
 import type { HealthReport } from '../connectors/sdk';
 
@@ -10,12 +10,23 @@ export interface ActionActivityDeps {
   log: Logger;
 }
 
-/** Turns a connector's classified error into the Temporal failure that decides retrying. */
+/**
+ * Turns a connector's classified error into the Temporal failure that decides retrying. Classified by the
+ * error's name, not its class, so a plugin loaded with its own copy of the errors module (or declaring an
+ * error named `BusinessError`) is classified the same.
+ */
 export function toFailure(err: unknown): Error {
-  if (err instanceof BusinessError) return ApplicationFailure.create({ message: err.message, type: FailureType.business, nonRetryable: true, details: err.details === undefined ? [] : [err.details] });
-  if (err instanceof ConnectorConfigError) return ApplicationFailure.create({ message: err.message, type: FailureType.config, nonRetryable: true });
-  if (err instanceof TargetTimeoutError) return ApplicationFailure.create({ message: err.message, type: FailureType.timeout });
-  if (err instanceof TargetUnavailableError) return ApplicationFailure.create({ message: err.message, type: FailureType.unavailable });
+  const error = err as { name?: string; message?: string; details?: unknown } | undefined;
+  switch (error?.name) {
+    case FailureType.business:
+      return ApplicationFailure.create({ message: error.message ?? '', type: FailureType.business, nonRetryable: true, details: error.details === undefined ? [] : [error.details] });
+    case FailureType.config:
+      return ApplicationFailure.create({ message: error.message ?? '', type: FailureType.config, nonRetryable: true });
+    case FailureType.timeout:
+      return ApplicationFailure.create({ message: error.message ?? '', type: FailureType.timeout });
+    case FailureType.unavailable:
+      return ApplicationFailure.create({ message: error.message ?? '', type: FailureType.unavailable });
+  }
   return err instanceof Error ? err : new Error(String(err));
 }
 

@@ -10,10 +10,10 @@ import { createHealthRouter, healthRouteDocs } from './routes/health';
 import { createMetricsRouter, metricsRouteDocs } from './routes/metrics';
 import { createOpenApiRouter, openApiRouteDocs } from './routes/openapi';
 import { createPlatformConnectionRouter, platformConnectionRouteDocs } from './routes/platform-connection';
-import { createSpiRouter } from './routes/spi';
+import { createSpiRouter, spiRouteDocs } from './routes/spi';
 
 /** Every documented operation; the OpenAPI test checks that each route below has one. */
-export const routeDocs: OperationDoc[] = [...healthRouteDocs, ...openApiRouteDocs, ...metricsRouteDocs, ...codecRouteDocs, ...executionsRouteDocs, ...daemonRouteDocs, ...platformConnectionRouteDocs];
+export const routeDocs: OperationDoc[] = [...healthRouteDocs, ...openApiRouteDocs, ...metricsRouteDocs, ...codecRouteDocs, ...executionsRouteDocs, ...daemonRouteDocs, ...platformConnectionRouteDocs, ...spiRouteDocs];
 
 /** One router per resource, in matching order. */
 export function createRouters(deps: ApiDeps): Router[] {

@@ -48,16 +48,28 @@ export async function startOrAttach<W extends Workflow>(context: ExecutionContex
 
 export type Outcome<T> = { settled: true; result: T } | { settled: true; error: unknown } | { settled: false };
 
-/** Waits for the run's result up to `windowMs`; past it, stops waiting (the run goes on). */
+/**
+ * Waits for the run's result up to `windowMs`; past it, stops waiting (the run goes on). The abort signal
+ * ends the pending long-poll where the connection supports it; the race answers on time either way (a
+ * leftover poll ends with the run, whose execution timeout bounds it).
+ */
 export async function awaitWithin<T>(context: ExecutionContext, handle: WorkflowHandle, windowMs: number): Promise<Outcome<T>> {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), windowMs);
+  let timer: NodeJS.Timeout | undefined;
+  const windowClosed = new Promise<Outcome<T>>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve({ settled: false });
+    }, windowMs);
+  });
+  const settled = context.client
+    .withAbortSignal(controller.signal, () => handle.result())
+    .then(
+      (result): Outcome<T> => ({ settled: true, result: result as T }),
+      (error): Outcome<T> => (controller.signal.aborted ? { settled: false } : { settled: true, error }),
+    );
   try {
-    const result = (await context.client.withAbortSignal(controller.signal, () => handle.result())) as T;
-    return { settled: true, result };
-  } catch (error) {
-    if (controller.signal.aborted) return { settled: false };
-    return { settled: true, error };
+    return await Promise.race([settled, windowClosed]);
   } finally {
     clearTimeout(timer);
   }
@@ -65,7 +77,8 @@ export async function awaitWithin<T>(context: ExecutionContext, handle: Workflow
 
 /** `self` (this API's execution resource) and `ui` (the run in the Temporal Web UI). */
 export function executionLinks(context: ExecutionContext, executionId: string): ExecutionLinks {
-  const self = `${context.publicUrl?.replace(/\/$/, '') ?? ''}/rcf/executions/${executionId}`;
+  // Execution ids contain slashes (`action/myconnector/order_product/…`): one encoded path segment.
+  const self = `${context.publicUrl?.replace(/\/$/, '') ?? ''}/rcf/executions/${encodeURIComponent(executionId)}`;
   if (!context.temporalUiUrl) return { self };
   const ui = `${context.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(context.namespace)}/workflows/${encodeURIComponent(executionId)}`;
   return { self, ui };

@@ -1,15 +1,27 @@
 import type { Client } from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
 
-/** Every string and payload (decoded as UTF-8) of a run's history, so tests can search it for secrets. */
+const isPayload = (value: unknown): value is Payload => !!value && typeof value === 'object' && 'data' in value && 'metadata' in value;
+
+/**
+ * Every string of a run's history with its payloads decoded (through the client's codecs, as the UI's
+ * codec server would) and read as UTF-8, so a test can search what anyone with history access could see.
+ */
 export async function historyText(client: Client, workflowId: string): Promise<string> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const codecs = [...client.options.loadedDataConverter.payloadCodecs].reverse();
+  const payloads: Payload[] = [];
   const parts: string[] = [];
   const walk = (value: unknown) => {
-    if (value instanceof Uint8Array) parts.push(Buffer.from(value).toString('utf8'));
+    if (isPayload(value)) payloads.push(value);
+    else if (value instanceof Uint8Array) parts.push(Buffer.from(value).toString('utf8'));
     else if (typeof value === 'string') parts.push(value);
     else if (Array.isArray(value)) value.forEach(walk);
     else if (value && typeof value === 'object') Object.values(value).forEach(walk);
   };
   walk(history);
+  let decoded = payloads;
+  for (const codec of codecs) decoded = await codec.decode(decoded);
+  for (const payload of decoded) parts.push(Buffer.from(payload.data ?? []).toString('utf8'));
   return parts.join('\n');
 }

@@ -1,8 +1,11 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import { z } from 'zod';
+import { ActionAnswer, ActionCall, Descriptor, ExecutionView, HealthCheckAnswer, HealthCheckCall } from '../../contracts/spi';
 import { handleSpiRequest, type SpiDeps } from '../../spi';
 import type { ApiDeps } from '../app';
 import { requireAuth } from '../auth';
+import { ErrorBodySchema, type OperationDoc } from '../openapi';
 
 /** The SPI service's needs, taken from the API's. */
 export function spiDepsFrom(deps: ApiDeps): SpiDeps {
@@ -34,7 +37,57 @@ export function createSpiRouter(deps: ApiDeps): Router {
   };
   const auth = requireAuth(deps.credentials, ['spi', 'admin']);
   router.get('/rcf/descriptor', auth, relay);
-  router.get('/rcf/executions/*executionId', auth, relay);
-  router.all('/:connectorPath/:actionPath', auth, relay);
+  router.get('/rcf/executions/:executionId', auth, relay);
+  // Also serves `com.bmc.dsm.catalog:checkHealth` (the service tells it from an action by its path).
+  router.post('/:connectorPath/:actionPath', auth, relay);
   return router;
 }
+
+const executionHeaders = {
+  'Idempotency-Key': 'Same key → same execution (never a second run); the original result is answered again',
+  Prefer: '`respond-async` answers 202 at once instead of waiting for the result',
+};
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((status) => [status, { description: spiErrorDescriptions[status]!, schema: ErrorBodySchema }]));
+const spiErrorDescriptions: Record<number, string> = {
+  400: 'Validation failed; details name every bad field (`inputs.quantity: expected Integer`)',
+  401: 'Missing or wrong credentials',
+  404: 'Unknown connector, action or connection instance (details list the known ones)',
+  422: 'The connector reported a business failure (details passed on)',
+  502: 'Target unreachable, or retries exhausted',
+  504: 'Target or execution timed out',
+};
+
+/** OpenAPI entries of the SPI (action inputs are typed per action in the descriptor). */
+export const spiRouteDocs: OperationDoc[] = [
+  {
+    method: 'get',
+    path: '/rcf/descriptor',
+    summary: 'Server descriptor: connectors, connection instances, actions (seed 002)',
+    tag: 'spi',
+    auth: 'spi',
+    responses: { 200: { description: 'The descriptor', schema: Descriptor }, ...errors(401) },
+  },
+  {
+    method: 'get',
+    path: '/rcf/executions/:executionId',
+    summary: 'Status of an action or health-check execution, with its outputs or error',
+    tag: 'spi',
+    auth: 'spi',
+    responses: { 200: { description: 'The execution', schema: ExecutionView }, ...errors(401, 404) },
+  },
+  {
+    method: 'post',
+    path: '/:connectorPath/:actionPath',
+    summary: 'Run an action (or, at `com.bmc.dsm.catalog:checkHealth`, check a connection instance) as a durable execution',
+    tag: 'spi',
+    auth: 'spi',
+    headers: executionHeaders,
+    body: z.union([ActionCall, HealthCheckCall]),
+    responses: {
+      200: { description: 'Outputs of the action, or the health report (always 200 for checkHealth)', schema: z.union([ActionAnswer, HealthCheckAnswer]) },
+      202: { description: 'Still running past the sync window, or `Prefer: respond-async`', schema: ExecutionView },
+      ...errors(400, 401, 404, 422, 502, 504),
+    },
+  },
+];

@@ -90,6 +90,7 @@ export const postgresConnector = defineConnector<PostgresSettings>({
         { name: 'rows', type: 'Object' },
         { name: 'rowCount', type: 'Object' },
       ],
+      execution: { maximumAttempts: 3, initialRetrySeconds: 0.5 },
       async handler({ instance, inputs }) {
         const params = inputs.params ?? [];
         if (!Array.isArray(params)) throw new BusinessError('params must be an array of values for $1, $2, …');
