@@ -4,6 +4,8 @@ import type { ActionRequest, ActionResult, HealthCheckRequest } from '../contrac
 import { ConnectorConfigError, FailureType } from '../connectors/errors';
 import type { ConnectorRegistry } from '../connectors/registry';
 import type { HealthReport } from '../connectors/sdk';
+import { recordExecution } from '../metrics';
+import type { ExecutionOutcome } from '../metrics/tether-metrics';
 
 export interface ActionActivityDeps {
   registry: ConnectorRegistry;
@@ -38,11 +40,24 @@ function resolve(registry: ConnectorRegistry, connectorPath: string, connectionI
   return { connector, instance };
 }
 
+/** How an attempt ended, when it ends the execution: undefined for a failure Temporal will retry. */
+function finalOutcome(failure: Error, request: ActionRequest, attempt: number): ExecutionOutcome | undefined {
+  const type = (failure as { type?: string }).type;
+  if (type === FailureType.business) return 'business_failure';
+  if (type === FailureType.config) return 'failed';
+  if (attempt < request.policy.maximumAttempts) return undefined;
+  return type === FailureType.timeout ? 'timed_out' : 'failed';
+}
+
 /** Activities that run connector code: the action handlers and the health checks. */
 export function createActionActivities({ registry, log }: ActionActivityDeps) {
   return {
     async runAction(request: ActionRequest): Promise<ActionResult> {
       const context = Context.current();
+      const started = performance.now();
+      // Counted here, in the worker, so executions nobody waits for (async, relayed) are counted too.
+      const record = (outcome: ExecutionOutcome) =>
+        recordExecution({ connector: request.connectorPath, action: request.actionName, outcome, durationSeconds: (performance.now() - started) / 1000 });
       try {
         const { connector, instance } = resolve(registry, request.connectorPath, request.connectionInstanceId);
         const action = connector.definition.actions.find((candidate) => candidate.path === request.actionPath);
@@ -53,9 +68,13 @@ export function createActionActivities({ registry, log }: ActionActivityDeps) {
           signal: context.cancellationSignal,
           log: log.child({ connector: request.connectorPath, action: action.name, attempt: context.info.attempt }),
         });
+        record('succeeded');
         return { outputs };
       } catch (err) {
-        throw toFailure(err);
+        const failure = toFailure(err);
+        const outcome = finalOutcome(failure, request, context.info.attempt);
+        if (outcome) record(outcome);
+        throw failure;
       }
     },
 

@@ -1,6 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import type { ConnectorRegistry } from '../connectors/registry';
+import { setConnectorState } from '../metrics';
 
 export interface DaemonConnectorDeps {
   registry: ConnectorRegistry;
@@ -8,6 +9,8 @@ export interface DaemonConnectorDeps {
 }
 
 export interface IntegrationConnectorCall {
+  /** The integration group's qualified name, for the connector-state metric. */
+  group: string;
   connectorName: string;
   connectorType: string;
   configuration: Record<string, unknown>;
@@ -44,10 +47,16 @@ export function createDaemonConnectorActivities({ registry, log }: DaemonConnect
     return { connector, configuration: parsed.data } as const;
   }
 
+  // The metric shows each connector's state as of its last validation or refresh in this worker.
+  const publishState = (call: IntegrationConnectorCall, status: string) =>
+    setConnectorState({ group: call.group, connector: call.connectorName, status });
+
   return {
     async validateIntegrationConnector(call: IntegrationConnectorCall): Promise<ConnectorValidation> {
       const resolved = resolve(call);
-      return 'error' in resolved ? { ok: false, reason: resolved.error! } : { ok: true };
+      const validation: ConnectorValidation = 'error' in resolved ? { ok: false, reason: resolved.error! } : { ok: true };
+      publishState(call, validation.ok ? 'WAITING' : 'CONFIG_FAILED');
+      return validation;
     },
 
     async refreshIntegrationConnector(request: RefreshRequest): Promise<RefreshOutcome> {
@@ -64,8 +73,10 @@ export function createDaemonConnectorActivities({ registry, log }: DaemonConnect
           signal: context.cancellationSignal,
           log: log.child({ integrationConnector: request.connectorName, connectorType: request.connectorType }),
         });
+        publishState(request, 'RUNNING');
         return { summary: result.summary, state: result.state ?? null };
       } catch (err) {
+        publishState(request, 'RESTARTING');
         throw ApplicationFailure.nonRetryable(err instanceof Error ? err.message : String(err), RefreshFailed);
       } finally {
         clearInterval(beat);

@@ -116,6 +116,8 @@ export async function startTether(options: TetherOptions): Promise<RunningTether
         await workerDone.catch((err) => log.error({ err }, 'worker stopped with an error'));
       }
       await connection.close();
+      // Connectors holding resources (connection pools) release them once nothing can call them any more.
+      await Promise.all(options.registry.list().map(({ definition }) => definition.dispose?.()));
     },
   };
 }

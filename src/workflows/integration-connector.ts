@@ -128,7 +128,7 @@ export async function integrationConnector(input: IntegrationConnectorInput): Pr
       case 'initialize': {
         let validation;
         try {
-          validation = await validateIntegrationConnector({ connectorName: definition.connectorName, connectorType: definition.connectorType, configuration: definition.configuration });
+          validation = await validateIntegrationConnector({ group: input.groupQualifiedName, connectorName: definition.connectorName, connectorType: definition.connectorType, configuration: definition.configuration });
         } catch (err) {
           fail('INITIALIZE_FAILED', failureMessage(err));
           break;
@@ -150,6 +150,7 @@ export async function integrationConnector(input: IntegrationConnectorInput): Pr
         setStatus('REFRESHING');
         try {
           const outcome = await refreshIntegrationConnector({
+            group: input.groupQualifiedName,
             connectorName: definition.connectorName,
             connectorType: definition.connectorType,
             configuration: definition.configuration,
