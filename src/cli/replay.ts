@@ -3,6 +3,7 @@ import { Client } from '@temporalio/client';
 import { parseSettings, SettingsError } from '../config/settings';
 import { fetchHistories, readHistoryFiles, replayHistories, type HistorySource } from '../operations/replay';
 import { createLogger } from '../logging/logger';
+import { createDataConverter, resolveCodecKeyRing } from '../temporal/codec';
 import { installSdkRuntime } from '../runtime/sdk-runtime';
 import { connectToTemporal } from '../runtime/temporal-connection';
 
@@ -29,7 +30,9 @@ export async function runReplay(args: string[]): Promise<void> {
   } else {
     sources = (paths.length ? paths : [join(process.cwd(), 'test', 'histories')]).flatMap(readHistoryFiles);
   }
-  const outcomes = await replayHistories({ workflowsPath: require.resolve('../workflows') }, sources);
+  // Histories hold encrypted payloads: replay decrypts them with the same key ring as the workers.
+  const dataConverter = createDataConverter(resolveCodecKeyRing(settings).keyRing);
+  const outcomes = await replayHistories({ workflowsPath: require.resolve('../workflows'), dataConverter }, sources);
   await close();
   for (const outcome of outcomes) console.log(`${outcome.ok ? 'ok  ' : 'FAIL'} ${outcome.workflowId}${outcome.error ? `  ${outcome.error}` : ''}`);
   const failed = outcomes.filter((outcome) => !outcome.ok).length;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Credentials } from '../../src/config/credentials';
@@ -17,8 +17,11 @@ export const testCredentials: Credentials = {
   spiToken: 'test-spi-token-0123456789',
 };
 
-/** One codec key for every test Tether, so a restarted Tether reads what an earlier one wrote (as in production). */
-export const testCodecKey = 'test:ZGV2ZWxvcG1lbnQtb25seS10ZXN0LWtleS0zMmJ5dGU=';
+/**
+ * One codec key for every test Tether, so a restarted Tether reads what an earlier one wrote (as in production);
+ * the recorded histories are encrypted with it too. A test-only key, not a secret.
+ */
+export const testCodecKey = readFileSync(join(__dirname, '..', 'histories', 'codec-key.txt'), 'utf8').trim();
 
 export const adminAuth = { Authorization: `Bearer ${testCredentials.adminToken}` };
 export const spiAuth = { Authorization: `Basic ${Buffer.from(`${testCredentials.spiUser}:${testCredentials.spiPassword}`).toString('base64')}` };
