@@ -9,9 +9,10 @@ export function safeEqual(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-type Presented = { kind: 'bearer'; token: string } | { kind: 'basic'; user: string; password: string } | undefined;
+/** What an Authorization header carries, scheme decoded. */
+export type PresentedCredentials = { kind: 'bearer'; token: string } | { kind: 'basic'; user: string; password: string } | undefined;
 
-function presented(header: string): Presented {
+export function presentedCredentials(header: string): PresentedCredentials {
   const [scheme, value] = header.split(/\s+/, 2);
   if (!scheme || !value) return undefined;
   if (scheme.toLowerCase() === 'bearer') return { kind: 'bearer', token: value };
@@ -28,7 +29,7 @@ function presented(header: string): Presented {
 export type Principal = 'admin' | 'spi';
 
 export function identify(header: string, credentials: Credentials): Principal | undefined {
-  const given = presented(header);
+  const given = presentedCredentials(header);
   if (!given) return undefined;
   if (given.kind === 'bearer') {
     if (safeEqual(given.token, credentials.adminToken)) return 'admin';
@@ -42,17 +43,22 @@ export function identify(header: string, credentials: Credentials): Principal | 
 }
 
 /**
- * Lets a request through when it carries one of the allowed principals' credentials:
- * 401 when none or wrong ones are given, 403 when valid credentials of another kind are.
+ * Lets a request through when its Authorization header identifies one of the allowed principals:
+ * 401 when none or wrong credentials are given, 403 when valid credentials of another kind are.
  */
-export function requireAuth(credentials: Credentials, allowed: Principal[]): Middleware {
+export function authorize<P extends string>(identifyHeader: (header: string) => P | undefined, allowed: P[], missing: string): Middleware {
   return async (ctx, next) => {
     const header = ctx.get('authorization');
-    if (!header) throw new ApiError(401, 'UNAUTHENTICATED', 'Missing Authorization header (HTTP Basic or Bearer)');
-    const principal = identify(header, credentials);
+    if (!header) throw new ApiError(401, 'UNAUTHENTICATED', missing);
+    const principal = identifyHeader(header);
     if (!principal) throw new ApiError(401, 'UNAUTHENTICATED', 'Invalid credentials');
     if (!allowed.includes(principal)) throw new ApiError(403, 'FORBIDDEN', `These credentials may not call ${ctx.path}`);
     ctx.state.principal = principal;
     return next();
   };
+}
+
+/** Tether's own credentials: HTTP Basic or Bearer for the SPI, Bearer admin token for admin routes. */
+export function requireAuth(credentials: Credentials, allowed: Principal[]): Middleware {
+  return authorize((header) => identify(header, credentials), allowed, 'Missing Authorization header (HTTP Basic or Bearer)');
 }

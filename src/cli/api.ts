@@ -1,18 +1,13 @@
 import { SettingsError } from '../config/settings';
-import { startTether } from '../runtime/tether';
 import { runConnectorMode } from '../platform/connector-mode';
-import { bootstrap, onShutdown } from './process';
+import { bootstrap, onShutdown, startProcess } from './process';
 
 /** `tether api`: the HTTP API against TEMPORAL_ADDRESS, with an in-process worker so actions answer fast. */
 export async function runApi(): Promise<void> {
-  const { settings, log, credentials, registry, codec } = bootstrap();
+  const boot = bootstrap();
+  const { settings, log } = boot;
   if (!settings.TEMPORAL_ADDRESS) throw new SettingsError('Invalid setting TEMPORAL_ADDRESS: required by `tether api` (use `tether dev` to embed a server)');
-  const tether = await startTether({
-    settings,
-    credentials: credentials.credentials,
-    registry,
-    keyRing: codec.keyRing,
-    log,
+  const tether = await startProcess(boot, {
     temporalAddress: settings.TEMPORAL_ADDRESS,
     temporalUiUrl: settings.TEMPORAL_UI_URL,
     api: true,

@@ -2,14 +2,14 @@ import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { resolveTemporalBinary, temporalVersion } from '../temporal/provision';
-import { startTether } from '../runtime/tether';
 import { runConnectorMode } from '../platform/connector-mode';
-import { bootstrap, onShutdown } from './process';
+import { bootstrap, onShutdown, startProcess } from './process';
 
 /** `npm start`: the embedded Temporal dev server (unless TEMPORAL_ADDRESS is set), a worker and the API in one process. */
 export async function runDev(): Promise<void> {
   const startedAt = Date.now();
-  const { settings, log, credentials, registry, codec } = bootstrap();
+  const boot = bootstrap();
+  const { settings, log, credentials, codec } = boot;
   const say = (line: string) => process.stdout.write(`${line}\n`);
 
   let devServer: DevServer | undefined;
@@ -33,12 +33,7 @@ export async function runDev(): Promise<void> {
     temporalUiUrl ??= devServer.uiUrl;
   }
 
-  const tether = await startTether({
-    settings,
-    credentials: credentials.credentials,
-    registry,
-    keyRing: codec.keyRing,
-    log,
+  const tether = await startProcess(boot, {
     temporalAddress,
     temporalUiUrl,
     api: true,

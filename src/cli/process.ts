@@ -3,6 +3,7 @@ import { loadConnectorRegistry } from '../config/connectors';
 import { parseSettings, type Settings } from '../config/settings';
 import type { ConnectorRegistry } from '../connectors/registry';
 import { createLogger, type Logger } from '../logging/logger';
+import { startTether, type RunningTether, type TetherOptions } from '../runtime/tether';
 import { resolveCodecKeyRing, type ResolvedKeyRing } from '../temporal/codec';
 
 export interface Bootstrap {
@@ -21,6 +22,11 @@ export function bootstrap(env: NodeJS.ProcessEnv = process.env): Bootstrap {
   const registry = loadConnectorRegistry(settings);
   const codec = resolveCodecKeyRing(settings);
   return { settings, log, credentials, registry, codec };
+}
+
+/** Starts the parts a command runs, with what bootstrap read. */
+export function startProcess(boot: Bootstrap, parts: Pick<TetherOptions, 'temporalAddress' | 'temporalUiUrl' | 'api' | 'worker'>): Promise<RunningTether> {
+  return startTether({ settings: boot.settings, credentials: boot.credentials.credentials, registry: boot.registry, keyRing: boot.codec.keyRing, log: boot.log, ...parts });
 }
 
 /** Runs the stop steps once on SIGINT/SIGTERM, then exits; a second signal exits at once. */

@@ -1,18 +1,13 @@
 import { SettingsError } from '../config/settings';
 import { metrics, startMetricsServer } from '../metrics';
-import { startTether } from '../runtime/tether';
-import { bootstrap, onShutdown } from './process';
+import { bootstrap, onShutdown, startProcess } from './process';
 
 /** `tether worker`: runs workflows and activities; scale out by running more of them. */
 export async function runWorker(): Promise<void> {
-  const { settings, log, credentials, registry, codec } = bootstrap();
+  const boot = bootstrap();
+  const { settings, log } = boot;
   if (!settings.TEMPORAL_ADDRESS) throw new SettingsError('Invalid setting TEMPORAL_ADDRESS: required by `tether worker`');
-  const tether = await startTether({
-    settings,
-    credentials: credentials.credentials,
-    registry,
-    keyRing: codec.keyRing,
-    log,
+  const tether = await startProcess(boot, {
     temporalAddress: settings.TEMPORAL_ADDRESS,
     api: false,
     worker: true,

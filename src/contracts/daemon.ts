@@ -57,6 +57,23 @@ export interface ConnectorStatus {
   failingExceptionMessage: string | null;
 }
 
+/** A connector's status before its first step; `at` is when it was created (ISO 8601). */
+export function initialConnectorStatus(connectorName: string, connectorType: string, at: string): ConnectorStatus {
+  return {
+    connectorName,
+    connectorType,
+    connectorStatus: 'INITIALIZED',
+    lastStatusChange: at,
+    lastRefreshTime: null,
+    lastRefreshSummary: null,
+    refreshCount: 0,
+    restartCount: 0,
+    lastRestartAt: null,
+    nextRestartAt: null,
+    failingExceptionMessage: null,
+  };
+}
+
 // ---- daemon (one per server) ----
 
 export interface DaemonInput {

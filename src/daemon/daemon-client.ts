@@ -8,6 +8,7 @@ import {
   getGroupStatusQuery,
   reconcilerWorkflowId,
   refreshConfigUpdate,
+  initialConnectorStatus,
   type ConnectorStatus,
   type GroupStatus,
   type IntegrationGroupConfig,
@@ -107,7 +108,7 @@ export class DaemonClient {
           return { ...(await this.client.workflow.getHandle(workflowId).query(getConnectorStatusQuery)), workflowId };
         } catch (err) {
           return {
-            ...unknownStatus(definition.connectorName, definition.connectorType),
+            ...initialConnectorStatus(definition.connectorName, definition.connectorType, new Date().toISOString()),
             workflowId,
             statusError: (err as Error).message,
           };
@@ -136,20 +137,4 @@ export class DaemonClient {
     await Promise.all(workflowIds.map((workflowId) => this.client.workflow.getHandle(workflowId).signal(signal)));
     return workflowIds.length;
   }
-}
-
-function unknownStatus(connectorName: string, connectorType: string): ConnectorStatus {
-  return {
-    connectorName,
-    connectorType,
-    connectorStatus: 'INITIALIZED',
-    lastStatusChange: new Date().toISOString(),
-    lastRefreshTime: null,
-    lastRefreshSummary: null,
-    refreshCount: 0,
-    restartCount: 0,
-    lastRestartAt: null,
-    nextRestartAt: null,
-    failingExceptionMessage: null,
-  };
 }

@@ -1,22 +1,13 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
+import { ConnectorStatusValue } from '../contracts/daemon';
 
 /** How an execution ended, as the metric's `outcome` label. */
 export const ExecutionOutcome = z.enum(['succeeded', 'business_failure', 'failed', 'timed_out', 'cancelled']);
 export type ExecutionOutcome = z.infer<typeof ExecutionOutcome>;
 
 /** Integration connector statuses (Egeria's plus RESTARTING), each a series of the state gauge. */
-export const connectorStatuses = [
-  'INITIALIZED',
-  'WAITING',
-  'REFRESHING',
-  'RUNNING',
-  'STOPPED',
-  'INITIALIZE_FAILED',
-  'CONFIG_FAILED',
-  'FAILED',
-  'RESTARTING',
-] as const;
+export const connectorStatuses = ConnectorStatusValue.options;
 
 export interface ExecutionRecord {
   /** The connector's path, as in the TetherConnector search attribute. */

@@ -3,6 +3,7 @@ import type { createDaemonConnectorActivities } from '../activities/daemon-conne
 import {
   configureConnectorSignal,
   getConnectorStatusQuery,
+  initialConnectorStatus,
   refreshConnectorSignal,
   restartConnectorSignal,
   sameDefinition,
@@ -41,19 +42,7 @@ const iso = (epochMs: number) => new Date(epochMs).toISOString();
 export async function integrationConnector(input: IntegrationConnectorInput): Promise<void> {
   let definition = input.definition;
   const carried = input.carried;
-  const status: ConnectorStatus = carried?.status ?? {
-    connectorName: definition.connectorName,
-    connectorType: definition.connectorType,
-    connectorStatus: 'INITIALIZED',
-    lastStatusChange: iso(Date.now()),
-    lastRefreshTime: null,
-    lastRefreshSummary: null,
-    refreshCount: 0,
-    restartCount: 0,
-    lastRestartAt: null,
-    nextRestartAt: null,
-    failingExceptionMessage: null,
-  };
+  const status: ConnectorStatus = carried?.status ?? initialConnectorStatus(definition.connectorName, definition.connectorType, iso(Date.now()));
   let phase: ConnectorPhase = carried?.phase ?? 'initialize';
   let consecutiveFailures = carried?.consecutiveFailures ?? 0;
   let wakeAt = carried?.wakeAt ?? null;

@@ -5,7 +5,7 @@ import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
 import type { Credentials } from '../../config/credentials';
 import type { Settings } from '../../config/settings';
-import { requireAuth, safeEqual } from '../auth';
+import { presentedCredentials, requireAuth, safeEqual } from '../auth';
 import { ApiError } from '../errors';
 import { ErrorBodySchema, type OperationDoc } from '../openapi';
 import { parseOrThrow } from '../validate';
@@ -109,11 +109,9 @@ function codecAuth(credentials: Credentials): Middleware {
 
 /** Basic (any user, the admin token as password: what a browser's login prompt sends) or Bearer admin token. */
 function presentsAdminToken(ctx: Context, adminToken: string): boolean {
-  const [scheme = '', value = ''] = ctx.get('authorization').split(/\s+/, 2);
-  if (scheme.toLowerCase() === 'bearer') return safeEqual(value, adminToken);
-  if (scheme.toLowerCase() !== 'basic') return false;
-  const decoded = Buffer.from(value, 'base64').toString('utf8');
-  return safeEqual(decoded.slice(decoded.indexOf(':') + 1), adminToken);
+  const given = presentedCredentials(ctx.get('authorization'));
+  if (!given) return false;
+  return safeEqual(given.kind === 'bearer' ? given.token : given.password, adminToken);
 }
 
 function convert(codec: PayloadCodec, action: 'encode' | 'decode'): Middleware {
