@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
+import type { ErrorBody } from '../contracts/errors';
 
 /** An error the API answers with its own status and code; anything else becomes a 500 whose message is not exposed. */
 export class ApiError extends Error {
@@ -28,10 +29,6 @@ export class NotFoundError extends ApiError {
   }
 }
 
-/** The JSON error body every Tether endpoint answers with (DESIGN §4). */
-export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown; executionId?: string };
-}
 
 export function errorBody(err: ApiError): ErrorBody {
   return {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ErrorBody } from '../contracts/errors';
 
 /** Who may call an operation: maps to the OpenAPI security requirement. */
 export type OperationAuth = 'none' | 'spi' | 'admin';
@@ -19,14 +20,7 @@ export interface OperationDoc {
 }
 
 /** The JSON error body every Tether endpoint answers with (DESIGN §4). */
-export const ErrorBodySchema = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    details: z.unknown().optional(),
-    executionId: z.string().optional(),
-  }),
-});
+export { ErrorBody as ErrorBodySchema } from '../contracts/errors';
 
 /** JSON Schema keywords OpenAPI 3.0 schema objects do not have: dropped, or mapped onto what 3.0 has. */
 function toOpenApi30(node: unknown): unknown {
@@ -100,7 +94,7 @@ export function buildOpenApiDocument(docs: OperationDoc[], version: string) {
         spiBearer: { type: 'http', scheme: 'bearer', description: 'TETHER_SPI_TOKEN' },
         adminBearer: { type: 'http', scheme: 'bearer', description: 'TETHER_ADMIN_TOKEN' },
       },
-      schemas: { ErrorBody: toSchema(ErrorBodySchema, 'output') },
+      schemas: { ErrorBody: toSchema(ErrorBody, 'output') },
     },
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ExecutionLinks } from './spi';
 
 const keyword = z.string().regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, ".", "_", ":" or "-" only');
 
@@ -32,7 +33,7 @@ export const ExecutionSummary = z.object({
   status: z.string(),
   startTime: z.string(),
   closeTime: z.string().optional(),
-  links: z.object({ self: z.string(), ui: z.string().optional() }),
+  links: ExecutionLinks,
 });
 export type ExecutionSummary = z.infer<typeof ExecutionSummary>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HealthReport, SpiInputType } from '../connectors/sdk';
+import { ErrorInfo } from './errors';
 
 /**
  * Wire contracts of the Remote Connector SPI (seed 002, DESIGN §4). Envelopes ignore properties they
@@ -57,13 +58,6 @@ export type ExecutionStatus = z.infer<typeof ExecutionStatus>;
 export const ExecutionLinks = z.object({ self: z.string(), ui: z.string().optional() });
 export type ExecutionLinks = z.infer<typeof ExecutionLinks>;
 
-export const ErrorInfo = z.object({
-  code: z.string(),
-  message: z.string(),
-  details: z.unknown().optional(),
-  executionId: z.string().optional(),
-});
-export type ErrorInfo = z.infer<typeof ErrorInfo>;
 
 /** 202 answer (past the sync window or `Prefer: respond-async`) and `GET /rcf/executions/{id}`. */
 export const ExecutionView = z.object({

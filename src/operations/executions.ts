@@ -6,6 +6,7 @@ import type { ActionRequest } from '../contracts/action';
 import type { ExecutionDetail, ExecutionListQuery, ExecutionStatus, ExecutionSummary } from '../contracts/executions';
 import { TetherAction, TetherConnectionInstance, TetherConnector, TetherKind } from '../contracts/search-attributes';
 import type { ConnectorRegistry } from '../connectors/registry';
+import { temporalUiLink } from '../temporal/ui-link';
 import type { executeAction } from '../workflows';
 
 export interface ExecutionsDeps {
@@ -37,13 +38,6 @@ export function visibilityQuery(query: ExecutionListQuery): string {
   if (query.status) clauses.push(`ExecutionStatus = '${query.status}'`);
   if (query.since) clauses.push(`StartTime >= '${new Date(query.since).toISOString()}'`);
   return clauses.join(' AND ');
-}
-
-/** Deep link to a run in the Temporal Web UI. */
-export function temporalUiLink(uiUrl: string | undefined, namespace: string, workflowId: string, runId?: string): string | undefined {
-  if (!uiUrl) return undefined;
-  const base = `${uiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
-  return runId ? `${base}/${runId}/history` : base;
 }
 
 function summarize(info: WorkflowExecutionInfo | WorkflowExecutionDescription, deps: ExecutionsDeps): ExecutionSummary {

@@ -2,6 +2,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { SearchAttributePair, Workflow } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ExecutionLinks } from '../contracts/spi';
+import { temporalUiLink } from '../temporal/ui-link';
 
 /** Where an execution runs and how responses link to it. */
 export interface ExecutionContext {
@@ -79,7 +80,6 @@ export async function awaitWithin<T>(context: ExecutionContext, handle: Workflow
 export function executionLinks(context: ExecutionContext, executionId: string): ExecutionLinks {
   // Execution ids contain slashes (`action/myconnector/order_product/…`): one encoded path segment.
   const self = `${context.publicUrl?.replace(/\/$/, '') ?? ''}/rcf/executions/${encodeURIComponent(executionId)}`;
-  if (!context.temporalUiUrl) return { self };
-  const ui = `${context.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(context.namespace)}/workflows/${encodeURIComponent(executionId)}`;
-  return { self, ui };
+  const ui = temporalUiLink(context.temporalUiUrl, context.namespace, executionId);
+  return ui ? { self, ui } : { self };
 }

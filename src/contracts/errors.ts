@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+/** What went wrong, as every Tether endpoint reports it (DESIGN §4). */
+export const ErrorInfo = z.object({
+  code: z.string(),
+  message: z.string(),
+  details: z.unknown().optional(),
+  executionId: z.string().optional(),
+});
+export type ErrorInfo = z.infer<typeof ErrorInfo>;
+
+/** The JSON error body: `{error: {code, message, details?, executionId?}}`. */
+export const ErrorBody = z.object({ error: ErrorInfo });
+export type ErrorBody = z.infer<typeof ErrorBody>;
