@@ -10,7 +10,7 @@ import { createHealthRouter, healthRouteDocs } from './routes/health';
 import { createMetricsRouter, metricsRouteDocs } from './routes/metrics';
 import { createOpenApiRouter, openApiRouteDocs } from './routes/openapi';
 import { createPlatformConnectionRouter, platformConnectionRouteDocs } from './routes/platform-connection';
-import { createSpiRouter, spiRouteDocs } from './routes/spi';
+import { createSpiRouter, spiActionDocs, spiRouteDocs } from './routes/spi';
 
 /** Every documented operation; the OpenAPI test checks that each route below has one. */
 export const routeDocs: OperationDoc[] = [...healthRouteDocs, ...openApiRouteDocs, ...metricsRouteDocs, ...codecRouteDocs, ...executionsRouteDocs, ...daemonRouteDocs, ...platformConnectionRouteDocs, ...spiRouteDocs];
@@ -19,7 +19,7 @@ export const routeDocs: OperationDoc[] = [...healthRouteDocs, ...openApiRouteDoc
 export function createRouters(deps: ApiDeps): Router[] {
   return [
     createHealthRouter(deps.readiness),
-    createOpenApiRouter(routeDocs),
+    createOpenApiRouter([...routeDocs, ...spiActionDocs(deps.registry)]),
     createMetricsRouter({ metrics, sdkMetricsPort: deps.settings.TETHER_SDK_METRICS_PORT }),
     createCodecRouter({
       codec: new AesGcmPayloadCodec(deps.keyRing),

@@ -46,3 +46,20 @@ describe('OpenAPI document', () => {
     expect(list.security).toEqual([{ adminBearer: [] }]);
   });
 });
+
+describe('OpenAPI entries of configured actions', () => {
+  let tether: TestTether;
+  beforeAll(async () => {
+    tether = await startTestTether({ worker: false });
+  });
+  afterAll(() => tether.stop());
+
+  it('types each action body from its declared inputs', async () => {
+    const document = (await request(tether.url).get('/openapi.json').expect(200)).body;
+    const submit = document.paths['/myconnector/order_product'].post;
+    const inputs = submit.requestBody.content['application/json'].schema.properties.inputs;
+    expect(inputs.required).toEqual(['recipient']);
+    expect(inputs.properties.quantity.type).toBe('integer');
+    expect(Object.keys(submit.responses)).toEqual(expect.arrayContaining(['200', '202', '400', '422']));
+  });
+});

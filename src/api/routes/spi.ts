@@ -2,7 +2,9 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { ActionAnswer, ActionCall, Descriptor, ExecutionView, HealthCheckAnswer, HealthCheckCall } from '../../contracts/spi';
+import type { ConnectorRegistry } from '../../connectors/registry';
 import { handleSpiRequest, type SpiDeps } from '../../spi';
+import { actionInputsSchema } from '../../spi/input-schema';
 import type { ApiDeps } from '../app';
 import { requireAuth } from '../auth';
 import { ErrorBodySchema, type OperationDoc } from '../openapi';
@@ -91,3 +93,25 @@ export const spiRouteDocs: OperationDoc[] = [
     },
   },
 ];
+
+/** One OpenAPI entry per configured action, its inputs typed from the same schema that validates them. */
+export function spiActionDocs(registry: ConnectorRegistry): OperationDoc[] {
+  return registry.list().flatMap(({ definition }) =>
+    definition.actions.map(
+      (action): OperationDoc => ({
+        method: 'post',
+        path: `/${definition.path}/${action.path}`,
+        summary: `${definition.name}: ${action.displayName}`,
+        tag: `connector ${definition.path}`,
+        auth: 'spi',
+        headers: executionHeaders,
+        body: ActionCall.extend({ inputs: actionInputsSchema(action.inputs) }),
+        responses: {
+          200: { description: 'Outputs of the action', schema: ActionAnswer },
+          202: { description: 'Still running past the sync window, or `Prefer: respond-async`', schema: ExecutionView },
+          ...errors(400, 401, 404, 422, 502, 504),
+        },
+      }),
+    ),
+  );
+}
