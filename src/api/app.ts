@@ -30,10 +30,13 @@ export interface ApiDeps {
 export function createApp(deps: ApiDeps): Koa {
   const app = new Koa();
   app.proxy = true;
+  // One JSON log line per request, tied to its id (echoed as X-Request-Id); headers and bodies are never logged.
   app.use(async (ctx, next) => {
     ctx.state.requestId = ctx.get('x-request-id') || randomUUID();
     ctx.set('X-Request-Id', ctx.state.requestId);
+    const started = performance.now();
     await next();
+    deps.log.info({ requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) }, 'request');
   });
   app.use(errorHandler(deps.log));
   app.use(jsonBody(deps.settings.TETHER_BODY_LIMIT_BYTES));
