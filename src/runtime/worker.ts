@@ -25,7 +25,6 @@ export function createTetherWorker(options: TetherWorkerOptions): Promise<Worker
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath }),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
-    workflowThreadPoolSize: Number(process.env.BENCH_WFT_THREADS ?? 1),
   });
 }
 

@@ -1,0 +1,87 @@
+/** Command-line flags of `npm run bench`. */
+export interface BenchArgs {
+  quick: boolean;
+  /** Integration connectors of the daemon scale run. */
+  connectors: number;
+  skipDaemon: boolean;
+  /** Only the daemon scale run (no latency measurement). */
+  daemonOnly: boolean;
+  /** Also measure the A/B variants that switch one fast-path choice off. */
+  ablations: boolean;
+  /** Measured rounds; each runs every variant at every concurrency once, in a rotating order. */
+  rounds: number;
+  /** Length of one measured segment (one variant, one concurrency, one round). */
+  segmentMs: number;
+  /** Unrecorded warm-up per variant and concurrency. */
+  warmupMs: number;
+  concurrencies: number[];
+  /** Measure only these variants (default: all). */
+  only?: string[];
+}
+
+const usage = `Usage: npm run bench -- [--quick] [--connectors N] [--skip-daemon] [--daemon-only] [--no-ablations] [--rounds N] [--segment-ms N] [--only v1,v2] [--concurrency 1,32]`;
+
+/** Raised for an unknown flag or a bad value; the message names the flag. */
+export class BenchArgsError extends Error {
+  override readonly name = 'BenchArgsError';
+}
+
+function positiveInt(flag: string, value: string | undefined): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new BenchArgsError(`${flag} must be a positive integer, got ${value ?? 'nothing'}\n${usage}`);
+  return parsed;
+}
+
+export function parseBenchArgs(argv: string[]): BenchArgs {
+  const quick = argv.includes('--quick');
+  const args: BenchArgs = {
+    quick,
+    connectors: quick ? 200 : 1000,
+    skipDaemon: false,
+    daemonOnly: false,
+    ablations: true,
+    rounds: quick ? 3 : 8,
+    segmentMs: quick ? 1500 : 3000,
+    warmupMs: quick ? 1000 : 3000,
+    concurrencies: [1, 32],
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    switch (flag) {
+      case '--quick':
+        break;
+      case '--connectors':
+        args.connectors = positiveInt(flag, argv[++i]);
+        break;
+      case '--skip-daemon':
+        args.skipDaemon = true;
+        break;
+      case '--daemon-only':
+        args.daemonOnly = true;
+        break;
+      case '--no-ablations':
+        args.ablations = false;
+        break;
+      case '--rounds':
+        args.rounds = positiveInt(flag, argv[++i]);
+        break;
+      case '--segment-ms':
+        args.segmentMs = positiveInt(flag, argv[++i]);
+        break;
+      case '--only':
+        args.only = (argv[++i] ?? '').split(',').filter(Boolean);
+        if (!args.only.length) throw new BenchArgsError(`--only needs variant names, e.g. --only tether,plain\n${usage}`);
+        break;
+      case '--concurrency':
+        args.concurrencies = (argv[++i] ?? '').split(',').map((value) => positiveInt('--concurrency', value));
+        break;
+      case '--help':
+      case '-h':
+        throw new BenchArgsError(usage);
+      default:
+        throw new BenchArgsError(`Unknown flag ${flag}\n${usage}`);
+    }
+  }
+  if (args.daemonOnly && args.skipDaemon) throw new BenchArgsError(`--daemon-only and --skip-daemon exclude each other\n${usage}`);
+  return args;
+}

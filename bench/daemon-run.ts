@@ -1,0 +1,112 @@
+import { callJson } from './http-client';
+import { note, ProgressBar } from './progress';
+
+export interface DaemonResult {
+  connectors: number;
+  /** From the definition PUT until GET /status shows every connector RUNNING; null when skipped or timed out. */
+  secondsToAllRunning: number | null;
+  /** RSS of the bench process, which hosts the worker (and the API) running every connector workflow. */
+  workerRssMb: number | null;
+  rssBeforeMb?: number;
+  /** V8 heap in use at the end (the rest of the RSS is native: Temporal Core's caches, buffers). */
+  heapUsedMb?: number;
+  /** Seconds until the group's connectors all appeared in the status (started, whatever their state). */
+  secondsToAllStarted?: number | null;
+  statusCounts?: Record<string, number>;
+  statusPolls?: number;
+  timedOut?: boolean;
+  skipped?: string;
+}
+
+const SERVER = 'bench-daemon';
+const METADATA_SERVER = 'bench-metadata';
+const GROUP = 'bench-group';
+
+interface StatusBody {
+  groups?: { integrationGroupQualifiedName: string; connectors?: { connectorStatus: string }[] }[];
+}
+
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+/**
+ * The daemon scale run (DESIGN §5): N integration connectors of the no-op `tether.bench` type in one group
+ * definition, the group configured in one admin call, then GET /status until all are RUNNING.
+ */
+export async function runDaemonScale(options: { tetherUrl: string; adminToken: string; connectors: number; timeoutMs: number }): Promise<DaemonResult> {
+  const { connectors } = options;
+  const auth = { authorization: `Bearer ${options.adminToken}` };
+  const url = (path: string) => new URL(path, options.tetherUrl);
+  const definition = {
+    connectors: Array.from({ length: connectors }, (_, i) => ({
+      connectorName: `bench-${String(i).padStart(5, '0')}`,
+      connectorType: 'tether.bench',
+      configuration: {},
+      refreshIntervalSeconds: 3600,
+    })),
+  };
+  const rssBefore = process.memoryUsage().rss;
+  const started = Date.now();
+  const put = await callJson('PUT', url(`/metadata/servers/${METADATA_SERVER}/integration-groups/${GROUP}`), definition, auth);
+  if (put.status === 404 || put.status === 405) {
+    return { connectors, secondsToAllRunning: null, workerRssMb: null, skipped: `daemon API not available (PUT group definition answered ${put.status})` };
+  }
+  if (put.status >= 300) throw new Error(`PUT group definition answered ${put.status}: ${JSON.stringify(put.body).slice(0, 300)}`);
+  const configure = await callJson(
+    'POST',
+    url(`/open-metadata/admin-services/servers/${SERVER}/integration-groups/configuration`),
+    { class: 'IntegrationGroupConfig', omagserverPlatformRootURL: options.tetherUrl, omagserverName: METADATA_SERVER, integrationGroupQualifiedName: GROUP },
+    auth,
+  );
+  if (configure.status === 404 || configure.status === 405) {
+    return { connectors, secondsToAllRunning: null, workerRssMb: null, skipped: `daemon API not available (configure answered ${configure.status})` };
+  }
+  if (configure.status >= 300) throw new Error(`configure group answered ${configure.status}: ${JSON.stringify(configure.body).slice(0, 300)}`);
+
+  const progress = new ProgressBar(connectors);
+  let polls = 0;
+  let allStartedAt: number | null = null;
+  let counts: Record<string, number> = {};
+  const deadline = started + options.timeoutMs;
+  for (;;) {
+    const status = await callJson('GET', url(`/open-metadata/integration-daemon/servers/${SERVER}/status`), undefined, auth);
+    polls++;
+    if (status.status !== 200) throw new Error(`GET status answered ${status.status}: ${JSON.stringify(status.body).slice(0, 300)}`);
+    const group = (status.body as StatusBody).groups?.find((candidate) => candidate.integrationGroupQualifiedName === GROUP);
+    const listed = group?.connectors ?? [];
+    counts = {};
+    for (const connector of listed) counts[connector.connectorStatus] = (counts[connector.connectorStatus] ?? 0) + 1;
+    if (allStartedAt === null && listed.length >= connectors) allStartedAt = Date.now();
+    const running = counts.RUNNING ?? 0;
+    progress.set(running, `daemon: ${running}/${connectors} RUNNING (${listed.length} started)`);
+    if (running >= connectors) {
+      const seconds = (Date.now() - started) / 1000;
+      progress.finish();
+      return {
+        connectors,
+        secondsToAllRunning: Math.round(seconds * 100) / 100,
+        workerRssMb: mb(process.memoryUsage().rss),
+        rssBeforeMb: mb(rssBefore),
+        heapUsedMb: mb(process.memoryUsage().heapUsed),
+        secondsToAllStarted: allStartedAt === null ? null : Math.round(((allStartedAt - started) / 1000) * 100) / 100,
+        statusCounts: counts,
+        statusPolls: polls,
+      };
+    }
+    if (Date.now() > deadline) {
+      progress.finish();
+      note(`Daemon run timed out after ${Math.round(options.timeoutMs / 1000)} s: ${JSON.stringify(counts)}`);
+      return {
+        connectors,
+        secondsToAllRunning: null,
+        workerRssMb: mb(process.memoryUsage().rss),
+        rssBeforeMb: mb(rssBefore),
+        heapUsedMb: mb(process.memoryUsage().heapUsed),
+        secondsToAllStarted: allStartedAt === null ? null : Math.round(((allStartedAt - started) / 1000) * 100) / 100,
+        statusCounts: counts,
+        statusPolls: polls,
+        timedOut: true,
+      };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * `npm run bench [-- --quick] [--connectors N] [--skip-daemon] [--no-ablations]`: the SPI no-op through
+ * Tether vs. plain Temporal vs. a direct call, interleaved in rounds in one process, then the daemon scale
+ * run. Writes bench/results/<ISO date>.json and prints a one-screen table. See README "Benchmark".
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, loadavg, totalmem, platform, release } from 'node:os';
+import { join, resolve } from 'node:path';
+import { BenchArgsError, parseBenchArgs, type BenchArgs } from './args';
+import { runDaemonScale, type DaemonResult } from './daemon-run';
+import { keepAliveAgent } from './http-client';
+import { Measurement, runSegment } from './load';
+import { note, ProgressBar } from './progress';
+import { daemonGoal, formatTable, ratiosOf, rowOf, type AblationRow, type BenchReport } from './report';
+import { startBenchStack, type Variant } from './stack';
+
+const projectRoot = resolve(__dirname, '..', '..');
+
+function gitCommit(): string | undefined {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: projectRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: projectRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return dirty ? `${commit}+dirty` : commit;
+  } catch {
+    return undefined;
+  }
+}
+
+function sdkVersion(): string {
+  return (require('@temporalio/worker/package.json') as { version: string }).version;
+}
+
+/** Rotates the variant order each round so no variant always follows the same one (noise hits all alike). */
+function rotated<T>(items: T[], by: number): T[] {
+  const shift = by % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}
+
+async function measure(args: BenchArgs, variants: Variant[]): Promise<Measurement[]> {
+  const measurements = new Map<string, Measurement>();
+  for (const c of args.concurrencies) for (const variant of variants) measurements.set(`${variant.name}@${c}`, new Measurement(variant.name, c));
+  const perRound = variants.length * args.concurrencies.length;
+  const progress = new ProgressBar(perRound * (args.warmupMs + args.rounds * args.segmentMs));
+  for (const c of args.concurrencies) {
+    for (const variant of variants) {
+      progress.render(`warm-up ${variant.name} c=${c}`);
+      await runSegment(variant.operation, c, args.warmupMs);
+      progress.advance(args.warmupMs, `warm-up ${variant.name} c=${c}`);
+    }
+  }
+  for (let round = 0; round < args.rounds; round++) {
+    for (const [i, c] of rotated(args.concurrencies, round).entries()) {
+      for (const variant of rotated(variants, round + i)) {
+        const label = `round ${round + 1}/${args.rounds}  ${variant.name} c=${c}`;
+        progress.render(label);
+        await runSegment(variant.operation, c, args.segmentMs, measurements.get(`${variant.name}@${c}`));
+        progress.advance(args.segmentMs, label);
+      }
+    }
+  }
+  progress.finish();
+  return [...measurements.values()];
+}
+
+async function main(): Promise<void> {
+  const args = parseBenchArgs(process.argv.slice(2));
+  const startedAt = new Date();
+  const loadAtStart = loadavg();
+  const stack = await startBenchStack({ ablations: args.ablations });
+  let report: BenchReport;
+  try {
+    if (!args.daemonOnly) note(`Measuring ${(args.only ? stack.variants.filter((variant) => args.only!.includes(variant.name)) : stack.variants).map((v) => v.name).join(', ')} at concurrency ${args.concurrencies.join(' and ')}: ${args.rounds} rounds of ${args.segmentMs} ms segments after ${args.warmupMs} ms warm-up each.`);
+    const selected = args.only ? stack.variants.filter((variant) => args.only!.includes(variant.name)) : stack.variants;
+    if (args.only && selected.length !== args.only.length) {
+      throw new BenchArgsError(`--only names unknown variants; known: ${stack.variants.map((variant) => variant.name).join(', ')}`);
+    }
+    const measurements = args.daemonOnly ? [] : await measure(args, selected);
+    const rows = measurements.map(rowOf);
+    const mainRows = rows.filter((row) => ['tether', 'plain', 'direct'].includes(row.variant));
+    const ablations: AblationRow[] = rows
+      .filter((row) => !mainRows.includes(row))
+      .map((row) => {
+        const variant = stack.variants.find((candidate) => candidate.name === row.variant)!;
+        return { ...row, disables: variant.ablation ?? '', description: variant.description };
+      });
+
+    let daemon: DaemonResult;
+    if (args.skipDaemon) {
+      daemon = { connectors: args.connectors, secondsToAllRunning: null, workerRssMb: null, skipped: 'skipped: --skip-daemon' };
+    } else {
+      note(`Daemon scale run: ${args.connectors} integration connectors in one group…`);
+      const timeoutMs = Math.max(60_000, args.connectors * 120);
+      daemon = await runDaemonScale({ tetherUrl: stack.tetherUrl, adminToken: stack.adminToken, connectors: args.connectors, timeoutMs }).catch(
+        (err: Error): DaemonResult => ({ connectors: args.connectors, secondsToAllRunning: null, workerRssMb: null, skipped: `failed: ${err.message}` }),
+      );
+    }
+
+    const { ratios, goals } = ratiosOf(mainRows, args.concurrencies);
+    if (!daemon.skipped) goals.push(daemonGoal(daemon));
+    report = {
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      settings: { ...args },
+      environment: {
+        node: process.version,
+        platform: `${platform()} ${release()}`,
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model,
+        totalMemMb: Math.round(totalmem() / 1024 / 1024),
+        freeMemMbAtEnd: Math.round(freemem() / 1024 / 1024),
+        loadAverageAtStart: loadAtStart.map((value) => Math.round(value * 100) / 100),
+        loadAverageAtEnd: loadavg().map((value) => Math.round(value * 100) / 100),
+        temporalCli: stack.temporalCli,
+        temporalSdk: sdkVersion(),
+        gitCommit: gitCommit(),
+        note: 'One process hosts the dev server client side, Tether (API + worker), the plain worker and client, and the direct app; the dev server is a child process.',
+      },
+      runs: mainRows.map(({ variant, concurrency, p50Ms, p95Ms, p99Ms, maxMs, meanMs, throughputPerSec, ops, errors, firstError }) => ({
+        variant,
+        concurrency,
+        p50Ms,
+        p95Ms,
+        p99Ms,
+        maxMs,
+        meanMs,
+        throughputPerSec,
+        ops,
+        errors,
+        ...(firstError ? { firstError } : {}),
+      })),
+      ablations,
+      ratios,
+      goals,
+      fastPath: {
+        eagerStart: stack.eagerStart,
+        variants: stack.variants.map(({ name, description, ablation }) => ({ name, description, ...(ablation ? { disables: ablation } : {}) })),
+      },
+      daemon,
+    };
+  } finally {
+    note('Stopping…');
+    keepAliveAgent.destroy();
+    await stack.stop();
+  }
+
+  const dir = join(projectRoot, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${report.startedAt.replace(/:/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`${formatTable(report)}\n\nWrote ${file}\n`);
+  const errors = [...report.runs, ...report.ablations].filter((row) => row.errors > 0);
+  if (errors.length) {
+    note(`Some calls failed: ${errors.map((row) => `${row.variant} c=${row.concurrency}: ${row.errors} (${row.firstError})`).join('; ')}`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof BenchArgsError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
