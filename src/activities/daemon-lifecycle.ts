@@ -1,15 +1,8 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Settings } from '../config/settings';
 import type { ConnectorRegistry } from '../connectors/registry';
-import {
-  configureConnectorSignal,
-  configureReconcilerSignal,
-  integrationConnectorWorkflowId,
-  reconcilerWorkflowId,
-  stopConnectorSignal,
-  stopReconcilerSignal,
-  type IntegrationGroupConfig,
-} from '../contracts/daemon';
+import { type IntegrationGroupConfig } from '../contracts/daemon';
+import { configureConnectorSignal, configureReconcilerSignal, integrationConnectorWorkflowId, reconcilerWorkflowId, stopConnectorSignal, stopReconcilerSignal } from '../contracts/daemon-workflows';
 import type { IntegrationConnectorDefinition } from '../contracts/metadata';
 import { TetherConnector, TetherIntegrationGroup, TetherKind } from '../contracts/search-attributes';
 

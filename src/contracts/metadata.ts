@@ -1,17 +1,15 @@
-/** Integration group definitions kept by Tether's metadata service (DESIGN §5); shared by API, activities and workflows. */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+/** Schemas of integration group definitions kept by Tether's metadata service (DESIGN §5), used by the API and activities. */
 import { z } from 'zod';
+import { defaultRestartPolicy } from './metadata-store';
 
 /** When a failed connector restarts: initialInterval × coefficient^(n-1), capped; optionally a limit on consecutive restarts. */
 export const RestartPolicy = z.object({
-  initialIntervalSeconds: z.number().positive().default(1),
-  coefficient: z.number().min(1).default(2),
-  maximumIntervalSeconds: z.number().positive().default(600),
+  initialIntervalSeconds: z.number().positive().default(defaultRestartPolicy.initialIntervalSeconds),
+  coefficient: z.number().min(1).default(defaultRestartPolicy.coefficient),
+  maximumIntervalSeconds: z.number().positive().default(defaultRestartPolicy.maximumIntervalSeconds),
   maximumRestarts: z.number().int().nonnegative().optional(),
 });
 export type RestartPolicy = z.infer<typeof RestartPolicy>;
-
-export const defaultRestartPolicy: RestartPolicy = RestartPolicy.parse({});
 
 /** One integration connector of a group: which connector code runs, with what configuration, how often. */
 export const IntegrationConnectorDefinition = z.object({
@@ -37,35 +35,3 @@ export const IntegrationGroupDefinition = z.object({
   }),
 });
 export type IntegrationGroupDefinition = z.infer<typeof IntegrationGroupDefinition>;
-
-export interface StoredGroupDefinition {
-  qualifiedName: string;
-  definition: IntegrationGroupDefinition;
-  updatedAt: string;
-}
-
-export interface PutGroupDefinitionRequest {
-  qualifiedName: string;
-  definition: IntegrationGroupDefinition;
-}
-
-export interface PutGroupDefinitionResult {
-  created: boolean;
-  stored: StoredGroupDefinition;
-}
-
-/** State of the metadata-store workflow, carried across continue-as-new. */
-export interface MetadataStoreInput {
-  metadataServerName: string;
-  groups: StoredGroupDefinition[];
-}
-
-export const metadataStoreWorkflowId = (metadataServerName: string) => `metadata/${metadataServerName}`;
-
-/** Failure type of a refused update naming a group the store does not hold (the API answers 404). */
-export const GroupNotFound = 'GroupNotFound';
-
-export const putGroupDefinitionUpdate = defineUpdate<PutGroupDefinitionResult, [PutGroupDefinitionRequest]>('putGroupDefinition');
-export const deleteGroupDefinitionUpdate = defineUpdate<void, [string]>('deleteGroupDefinition');
-export const getGroupDefinitionQuery = defineQuery<StoredGroupDefinition | null, [string]>('getGroupDefinition');
-export const listGroupDefinitionsQuery = defineQuery<StoredGroupDefinition[]>('listGroupDefinitions');

@@ -1,19 +1,8 @@
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { NotFoundError } from '../api/errors';
-import {
-  daemonWorkflowId,
-  getConnectorStatusQuery,
-  getGroupsQuery,
-  getGroupStatusQuery,
-  reconcilerWorkflowId,
-  refreshConfigUpdate,
-  initialConnectorStatus,
-  type ConnectorStatus,
-  type GroupStatus,
-  type IntegrationGroupConfig,
-  type ReconcileResult,
-} from '../contracts/daemon';
+import { type IntegrationGroupConfig } from '../contracts/daemon';
+import { daemonWorkflowId, getConnectorStatusQuery, getGroupsQuery, getGroupStatusQuery, reconcilerWorkflowId, refreshConfigUpdate, initialConnectorStatus, type ConnectorStatus, type GroupStatus, type ReconcileResult } from '../contracts/daemon-workflows';
 import { TetherKind } from '../contracts/search-attributes';
 import type { integrationDaemon } from '../workflows/integration-daemon';
 import { isWorkflowNotFound, toApiError } from './workflow-errors';

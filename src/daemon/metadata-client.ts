@@ -1,17 +1,9 @@
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { NotFoundError } from '../api/errors';
-import { definitionChangedSignal } from '../contracts/daemon';
-import {
-  deleteGroupDefinitionUpdate,
-  getGroupDefinitionQuery,
-  listGroupDefinitionsQuery,
-  metadataStoreWorkflowId,
-  putGroupDefinitionUpdate,
-  type IntegrationGroupDefinition,
-  type PutGroupDefinitionResult,
-  type StoredGroupDefinition,
-} from '../contracts/metadata';
+import { definitionChangedSignal } from '../contracts/daemon-workflows';
+import { type IntegrationGroupDefinition } from '../contracts/metadata';
+import { deleteGroupDefinitionUpdate, getGroupDefinitionQuery, listGroupDefinitionsQuery, metadataStoreWorkflowId, putGroupDefinitionUpdate, type PutGroupDefinitionResult, type StoredGroupDefinition } from '../contracts/metadata-store';
 import { TetherKind } from '../contracts/search-attributes';
 import type { metadataStore } from '../workflows/metadata-store';
 import { isWorkflowNotFound, toApiError } from './workflow-errors';

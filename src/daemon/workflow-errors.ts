@@ -1,7 +1,7 @@
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApiError, NotFoundError } from '../api/errors';
-import { GroupNotConfigured, InvalidGroupConfig } from '../contracts/daemon';
-import { GroupNotFound } from '../contracts/metadata';
+import { GroupNotConfigured, InvalidGroupConfig } from '../contracts/daemon-workflows';
+import { GroupNotFound } from '../contracts/metadata-store';
 
 const statusByFailureType: Record<string, number> = {
   [InvalidGroupConfig]: 400,

@@ -1,19 +1,7 @@
 import { ApplicationFailure, condition, continueAsNew, proxyLocalActivities, setHandler, workflowInfo, allHandlersFinished } from '@temporalio/workflow';
 import type { createDaemonLifecycleActivities } from '../activities/daemon-lifecycle';
 import type { createDaemonMetadataActivities } from '../activities/daemon-metadata';
-import {
-  canonicalJson,
-  configureReconcilerSignal,
-  definitionChangedSignal,
-  getGroupStatusQuery,
-  integrationConnectorWorkflowId,
-  refreshConfigUpdate,
-  sameDefinition,
-  stopReconcilerSignal,
-  type ManagedConnector,
-  type ReconcileResult,
-  type ReconcilerInput,
-} from '../contracts/daemon';
+import { canonicalJson, configureReconcilerSignal, definitionChangedSignal, getGroupStatusQuery, integrationConnectorWorkflowId, refreshConfigUpdate, sameDefinition, stopReconcilerSignal, type ManagedConnector, type ReconcileResult, type ReconcilerInput } from '../contracts/daemon-workflows';
 
 type ReconcilerActivities = ReturnType<typeof createDaemonLifecycleActivities> & ReturnType<typeof createDaemonMetadataActivities>;
 

@@ -1,19 +1,8 @@
 import { allHandlersFinished, condition, continueAsNew, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { createDaemonConnectorActivities } from '../activities/daemon-connectors';
-import {
-  configureConnectorSignal,
-  getConnectorStatusQuery,
-  initialConnectorStatus,
-  refreshConnectorSignal,
-  restartConnectorSignal,
-  sameDefinition,
-  stopConnectorSignal,
-  type ConnectorPhase,
-  type ConnectorStatus,
-  type ConnectorStatusValue,
-  type IntegrationConnectorInput,
-} from '../contracts/daemon';
-import { defaultRestartPolicy } from '../contracts/metadata';
+import type { ConnectorStatusValue } from '../contracts/daemon';
+import { configureConnectorSignal, getConnectorStatusQuery, initialConnectorStatus, refreshConnectorSignal, restartConnectorSignal, sameDefinition, stopConnectorSignal, type ConnectorPhase, type ConnectorStatus, type IntegrationConnectorInput } from '../contracts/daemon-workflows';
+import { defaultRestartPolicy } from '../contracts/metadata-store';
 
 type ConnectorActivities = ReturnType<typeof createDaemonConnectorActivities>;
 

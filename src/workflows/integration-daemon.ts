@@ -4,15 +4,14 @@ import {
   configureAllGroupsUpdate,
   configureGroupUpdate,
   getGroupsQuery,
+  groupConfigListProblem,
+  groupConfigProblem,
   GroupNotConfigured,
-  IntegrationGroupConfig,
-  IntegrationGroupConfigList,
   InvalidGroupConfig,
   removeAllGroupsUpdate,
   removeGroupUpdate,
   type DaemonInput,
-} from '../contracts/daemon';
-import type { z } from 'zod';
+} from '../contracts/daemon-workflows';
 
 const { syncReconcilers } = proxyLocalActivities<ReturnType<typeof createDaemonLifecycleActivities>>({
   startToCloseTimeout: '30s',
@@ -20,12 +19,8 @@ const { syncReconcilers } = proxyLocalActivities<ReturnType<typeof createDaemonL
 });
 
 /** Refuses an invalid body before it enters history, naming the first bad field. */
-function validated(schema: z.ZodType, value: unknown): void {
-  const result = schema.safeParse(value);
-  if (result.success) return;
-  const issue = result.error.issues[0]!;
-  const field = issue.path.length ? issue.path.join('.') : '(body)';
-  throw ApplicationFailure.nonRetryable(`${field}: ${issue.message}`, InvalidGroupConfig);
+function refuseIf(problem: string | undefined): void {
+  if (problem) throw ApplicationFailure.nonRetryable(problem, InvalidGroupConfig);
 }
 
 /**
@@ -56,7 +51,7 @@ export async function integrationDaemon(input: DaemonInput): Promise<void> {
       pendingStops.delete(config.integrationGroupQualifiedName);
       await changed();
     },
-    { validator: (config) => validated(IntegrationGroupConfig, config) },
+    { validator: (config) => refuseIf(groupConfigProblem(config)) },
   );
   setHandler(
     configureAllGroupsUpdate,
@@ -68,7 +63,7 @@ export async function integrationDaemon(input: DaemonInput): Promise<void> {
       }
       await changed();
     },
-    { validator: (configs) => validated(IntegrationGroupConfigList, configs) },
+    { validator: (configs) => refuseIf(groupConfigListProblem(configs)) },
   );
   setHandler(
     removeGroupUpdate,

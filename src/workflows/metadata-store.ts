@@ -2,13 +2,13 @@ import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, setH
 import {
   deleteGroupDefinitionUpdate,
   getGroupDefinitionQuery,
+  groupDefinitionProblem,
   GroupNotFound,
-  IntegrationGroupDefinition,
   listGroupDefinitionsQuery,
   putGroupDefinitionUpdate,
   type MetadataStoreInput,
   type StoredGroupDefinition,
-} from '../contracts/metadata';
+} from '../contracts/metadata-store';
 
 /** Keeps one metadata server's integration group definitions: updates write, queries read, so every API replica agrees. */
 export async function metadataStore(input: MetadataStoreInput): Promise<void> {
@@ -26,12 +26,8 @@ export async function metadataStore(input: MetadataStoreInput): Promise<void> {
     },
     {
       validator: ({ qualifiedName, definition }) => {
-        if (!qualifiedName) throw ApplicationFailure.nonRetryable('qualifiedName is required', 'InvalidGroupDefinition');
-        const parsed = IntegrationGroupDefinition.safeParse(definition);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0]!;
-          throw ApplicationFailure.nonRetryable(`${issue.path.join('.')}: ${issue.message}`, 'InvalidGroupDefinition');
-        }
+        const problem = groupDefinitionProblem(qualifiedName, definition);
+        if (problem) throw ApplicationFailure.nonRetryable(problem, 'InvalidGroupDefinition');
       },
     },
   );

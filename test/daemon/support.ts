@@ -5,7 +5,7 @@ import request from 'supertest';
 import { ConnectorRegistry } from '../../src/connectors/registry';
 import { folderMonitorConnector } from '../../src/connectors/folder-monitor';
 import { httpPollConnector } from '../../src/connectors/http-poll';
-import type { ConnectorStatus } from '../../src/contracts/daemon';
+import type { ConnectorStatus } from '../../src/contracts/daemon-workflows';
 import { adminAuth, startTestTether, type TestTether } from '../support/tether';
 
 /** The built-in integration connectors, passed explicitly (the dev defaults belong to another module). */

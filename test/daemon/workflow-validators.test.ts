@@ -1,5 +1,6 @@
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
-import { configureGroupUpdate, daemonWorkflowId, getGroupsQuery, type IntegrationGroupConfig } from '../../src/contracts/daemon';
+import type { IntegrationGroupConfig } from '../../src/contracts/daemon';
+import { configureGroupUpdate, daemonWorkflowId, getGroupsQuery } from '../../src/contracts/daemon-workflows';
 import type { integrationDaemon } from '../../src/workflows/integration-daemon';
 import type { TestTether } from '../support/tether';
 import { startDaemonTether, unique } from './support';

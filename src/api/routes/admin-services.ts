@@ -1,13 +1,7 @@
 import Router from '@koa/router';
 import type { Credentials } from '../../config/credentials';
-import {
-  configureAllGroupsUpdate,
-  configureGroupUpdate,
-  IntegrationGroupConfig,
-  IntegrationGroupConfigList,
-  removeAllGroupsUpdate,
-  removeGroupUpdate,
-} from '../../contracts/daemon';
+import { IntegrationGroupConfig, IntegrationGroupConfigList } from '../../contracts/daemon';
+import { configureAllGroupsUpdate, configureGroupUpdate, removeAllGroupsUpdate, removeGroupUpdate } from '../../contracts/daemon-workflows';
 import type { DaemonClient } from '../../daemon/daemon-client';
 import { egeriaErrors, egeriaOk } from '../../daemon/egeria-response';
 import { requireAuth } from '../auth';

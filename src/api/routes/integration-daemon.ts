@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Credentials } from '../../config/credentials';
-import { refreshConnectorSignal, restartConnectorSignal } from '../../contracts/daemon';
+import { refreshConnectorSignal, restartConnectorSignal } from '../../contracts/daemon-workflows';
 import type { DaemonClient } from '../../daemon/daemon-client';
 import { egeriaErrors, egeriaOk } from '../../daemon/egeria-response';
 import { requireAuth } from '../auth';

@@ -1,8 +1,8 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { buildOpenApiDocument, type OperationDoc } from '../openapi';
+import { version } from '../../../package.json';
 
-const { version } = require('../../../package.json') as { version: string };
 
 /** `GET /openapi.json`: the document generated from the zod schemas the routes validate with. */
 export function createOpenApiRouter(docs: OperationDoc[]): Router {

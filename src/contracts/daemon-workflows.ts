@@ -1,0 +1,181 @@
+/**
+ * Workflow contracts of the integration daemon (DESIGN §5): the daemon per server, a reconciler per group,
+ * a workflow per integration connector. Shared by the API, the activities and the workflows: no Node
+ * imports and no zod (the request schemas live in daemon.ts, used by the API).
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ConnectorStatusValue, IntegrationGroupConfig } from './daemon';
+import type { IntegrationConnectorDefinition } from './metadata';
+
+/** What GET /status reports for one integration connector. Times are ISO 8601. */
+export interface ConnectorStatus {
+  connectorName: string;
+  connectorType: string;
+  connectorStatus: ConnectorStatusValue;
+  lastStatusChange: string;
+  lastRefreshTime: string | null;
+  lastRefreshSummary: string | null;
+  refreshCount: number;
+  restartCount: number;
+  lastRestartAt: string | null;
+  nextRestartAt: string | null;
+  failingExceptionMessage: string | null;
+}
+
+/** A connector's status before its first step; `at` is when it was created (ISO 8601). */
+export function initialConnectorStatus(connectorName: string, connectorType: string, at: string): ConnectorStatus {
+  return {
+    connectorName,
+    connectorType,
+    connectorStatus: 'INITIALIZED',
+    lastStatusChange: at,
+    lastRefreshTime: null,
+    lastRefreshSummary: null,
+    refreshCount: 0,
+    restartCount: 0,
+    lastRestartAt: null,
+    nextRestartAt: null,
+    failingExceptionMessage: null,
+  };
+}
+
+// ---- daemon (one per server) ----
+
+export interface DaemonInput {
+  serverName: string;
+  groups: IntegrationGroupConfig[];
+  /** How often each reconciler re-reads its group definition (push makes local changes faster). */
+  pollIntervalSeconds: number;
+  /** Groups removed whose reconcilers have not been told to stop yet. */
+  pendingStops?: string[];
+}
+
+export const daemonWorkflowId = (serverName: string) => `daemon/${serverName}`;
+
+/** Failure type of a refused update naming a group the daemon does not have (the API answers 404). */
+export const GroupNotConfigured = 'GroupNotConfigured';
+/** Failure type of a refused update whose body is invalid (the API answers 400). */
+export const InvalidGroupConfig = 'InvalidGroupConfig';
+
+const groupConfigFields = ['omagserverPlatformRootURL', 'omagserverName', 'integrationGroupQualifiedName'] as const;
+
+/**
+ * What the daemon workflow's update validators refuse, naming the field: the invariants the workflow relies on.
+ * The API has already applied the full schema (daemon.ts); this guards against any other client.
+ */
+export function groupConfigProblem(config: unknown, at = ''): string | undefined {
+  const given = (config ?? {}) as Record<string, unknown>;
+  if (given.class !== 'IntegrationGroupConfig') return `${at}class: class must be "IntegrationGroupConfig"`;
+  const missing = groupConfigFields.find((field) => typeof given[field] !== 'string' || (given[field] as string).trim() === '');
+  return missing ? `${at}${missing}: ${missing} is required` : undefined;
+}
+
+/** groupConfigProblem for each group of a list, plus: no qualified name twice. */
+export function groupConfigListProblem(configs: unknown): string | undefined {
+  if (!Array.isArray(configs)) return '(body): expected an array of IntegrationGroupConfig';
+  const seen = new Set<unknown>();
+  for (const [index, config] of configs.entries()) {
+    const problem = groupConfigProblem(config, `${index}.`);
+    if (problem) return problem;
+    const name = (config as IntegrationGroupConfig).integrationGroupQualifiedName;
+    if (seen.has(name)) return `${index}.integrationGroupQualifiedName: integrationGroupQualifiedName ${name} is given twice`;
+    seen.add(name);
+  }
+  return undefined;
+}
+
+export const configureGroupUpdate = defineUpdate<void, [IntegrationGroupConfig]>('configureGroup');
+export const configureAllGroupsUpdate = defineUpdate<void, [IntegrationGroupConfig[]]>('configureAllGroups');
+export const removeGroupUpdate = defineUpdate<void, [string]>('removeGroup');
+export const removeAllGroupsUpdate = defineUpdate<void, []>('removeAllGroups');
+export const getGroupsQuery = defineQuery<IntegrationGroupConfig[]>('getGroups');
+
+// ---- reconciler (one per configured group) ----
+
+/** A connector the reconciler started, with the definition it was last given. */
+export interface ManagedConnector {
+  workflowId: string;
+  definition: IntegrationConnectorDefinition;
+}
+
+export interface ReconcilerInput {
+  serverName: string;
+  group: IntegrationGroupConfig;
+  pollIntervalSeconds: number;
+  managed?: ManagedConnector[];
+  lastDefinitionError?: string | null;
+  lastReconciledAt?: string | null;
+}
+
+export interface GroupStatus {
+  group: IntegrationGroupConfig;
+  connectors: ManagedConnector[];
+  /** Why the last read of the definition failed (the running connectors are kept meanwhile). */
+  lastDefinitionError: string | null;
+  lastReconciledAt: string | null;
+}
+
+/** What one reconciliation pass changed. */
+export interface ReconcileResult {
+  started: string[];
+  reconfigured: string[];
+  stopped: string[];
+  definitionError: string | null;
+}
+
+export const reconcilerWorkflowId = (serverName: string, qualifiedName: string) => `reconciler/${serverName}/${qualifiedName}`;
+
+/** Sent by the daemon (at start and when the group config changes); identical configs are ignored. */
+export const configureReconcilerSignal = defineSignal<[IntegrationGroupConfig]>('configureReconciler');
+/** Sent by the daemon when the group is removed: stop the group's connectors, then end. */
+export const stopReconcilerSignal = defineSignal('stopReconciler');
+/** Sent by a local metadata service when a definition it holds changed (push; polling covers the rest). */
+export const definitionChangedSignal = defineSignal<[{ metadataServerName: string; qualifiedName: string }]>('definitionChanged');
+/** Re-reads the definition now and answers once the group is reconciled. */
+export const refreshConfigUpdate = defineUpdate<ReconcileResult, []>('refreshConfig');
+export const getGroupStatusQuery = defineQuery<GroupStatus>('getGroupStatus');
+
+// ---- integration connector (one per connector of a group) ----
+
+/** Where the connector's state machine is; carried across continue-as-new. */
+export type ConnectorPhase = 'initialize' | 'refresh' | 'idle' | 'restart-wait' | 'failed' | 'config-wait';
+
+export interface IntegrationConnectorInput {
+  serverName: string;
+  groupQualifiedName: string;
+  definition: IntegrationConnectorDefinition;
+  /** Carried across continue-as-new. */
+  carried?: {
+    phase: ConnectorPhase;
+    status: ConnectorStatus;
+    /** Failures since the last successful refresh; drives the backoff and maximumRestarts. */
+    consecutiveFailures: number;
+    /** When the current wait ends (next refresh or next restart), epoch ms. */
+    wakeAt: number | null;
+    refreshState: unknown;
+  };
+}
+
+export const integrationConnectorWorkflowId = (serverName: string, qualifiedName: string, connectorName: string) =>
+  `integration/${serverName}/${qualifiedName}/${connectorName}`;
+
+/** A (possibly) new definition from the reconciler; a changed one restarts the connector with it. */
+export const configureConnectorSignal = defineSignal<[IntegrationConnectorDefinition]>('configureConnector');
+export const refreshConnectorSignal = defineSignal('refreshConnector');
+export const restartConnectorSignal = defineSignal('restartConnector');
+export const stopConnectorSignal = defineSignal('stopConnector');
+export const getConnectorStatusQuery = defineQuery<ConnectorStatus>('getConnectorStatus');
+
+/** Key-order-independent JSON, so definitions compare by content (deterministic in workflows). */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export const sameDefinition = (a: IntegrationConnectorDefinition, b: IntegrationConnectorDefinition) => canonicalJson(a) === canonicalJson(b);
