@@ -58,14 +58,22 @@ export function inputTypeSchema(type: SpiInputType): z.ZodType {
   }
 }
 
+// Built once per action: zod compiles an object schema on its first parse, which per request would cost more than the parse.
+const schemasByInputs = new WeakMap<InputDescriptor[], z.ZodObject>();
+
 /** The inputs schema of an action: declared inputs typed, `required` honoured, unknown inputs dropped. */
 export function actionInputsSchema(inputs: InputDescriptor[]): z.ZodObject {
-  const shape: Record<string, z.ZodType> = {};
-  for (const input of inputs) {
-    const schema = inputTypeSchema(input.type);
-    shape[input.name] = input.required ? schema : schema.optional();
+  let schema = schemasByInputs.get(inputs);
+  if (!schema) {
+    const shape: Record<string, z.ZodType> = {};
+    for (const input of inputs) {
+      const type = inputTypeSchema(input.type);
+      shape[input.name] = input.required ? type : type.optional();
+    }
+    schema = z.object(shape);
+    schemasByInputs.set(inputs, schema);
   }
-  return z.object(shape);
+  return schema;
 }
 
 /** Drops `null` inputs so they read as not given (the catalog may send null for an unset process value). */
