@@ -78,34 +78,24 @@ export async function runDaemonScale(options: { tetherUrl: string; adminToken: s
     if (allStartedAt === null && listed.length >= connectors) allStartedAt = Date.now();
     const running = counts.RUNNING ?? 0;
     progress.set(running, `daemon: ${running}/${connectors} RUNNING (${listed.length} started)`);
+    const result = (secondsToAllRunning: number | null) => ({
+      connectors,
+      secondsToAllRunning,
+      workerRssMb: mb(process.memoryUsage().rss),
+      rssBeforeMb: mb(rssBefore),
+      heapUsedMb: mb(process.memoryUsage().heapUsed),
+      secondsToAllStarted: allStartedAt === null ? null : Math.round(((allStartedAt - started) / 1000) * 100) / 100,
+      statusCounts: counts,
+      statusPolls: polls,
+    });
     if (running >= connectors) {
-      const seconds = (Date.now() - started) / 1000;
       progress.finish();
-      return {
-        connectors,
-        secondsToAllRunning: Math.round(seconds * 100) / 100,
-        workerRssMb: mb(process.memoryUsage().rss),
-        rssBeforeMb: mb(rssBefore),
-        heapUsedMb: mb(process.memoryUsage().heapUsed),
-        secondsToAllStarted: allStartedAt === null ? null : Math.round(((allStartedAt - started) / 1000) * 100) / 100,
-        statusCounts: counts,
-        statusPolls: polls,
-      };
+      return result(Math.round(((Date.now() - started) / 1000) * 100) / 100);
     }
     if (Date.now() > deadline) {
       progress.finish();
       note(`Daemon run timed out after ${Math.round(options.timeoutMs / 1000)} s: ${JSON.stringify(counts)}`);
-      return {
-        connectors,
-        secondsToAllRunning: null,
-        workerRssMb: mb(process.memoryUsage().rss),
-        rssBeforeMb: mb(rssBefore),
-        heapUsedMb: mb(process.memoryUsage().heapUsed),
-        secondsToAllStarted: allStartedAt === null ? null : Math.round(((allStartedAt - started) / 1000) * 100) / 100,
-        statusCounts: counts,
-        statusPolls: polls,
-        timedOut: true,
-      };
+      return { ...result(null), timedOut: true };
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
