@@ -5,8 +5,8 @@ export class SettingsError extends Error {
   override readonly name = 'SettingsError';
 }
 
-const port = z.coerce.number().int().min(0).max(65535);
-const positiveSeconds = z.coerce.number().positive();
+const port = z.coerce.number({ error: 'expected a port number (0-65535)' }).int('expected a port number (0-65535)').min(0).max(65535);
+const positiveSeconds = z.coerce.number({ error: 'expected a number of seconds' }).positive();
 const optionalText = z.string().trim().min(1).optional();
 
 /**

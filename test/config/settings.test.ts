@@ -18,7 +18,8 @@ describe('settings', () => {
 
   it('names the setting and the reason for a bad value', () => {
     expect(() => parseSettings({ PORT: 'eighty' })).toThrow(SettingsError);
-    expect(() => parseSettings({ PORT: 'eighty' })).toThrow(/^Invalid setting PORT: /);
+    expect(() => parseSettings({ PORT: 'eighty' })).toThrow('Invalid setting PORT: expected a port number (0-65535)');
+    expect(() => parseSettings({ TETHER_RECONNECT_WINDOW_SECONDS: 'a day' })).toThrow('Invalid setting TETHER_RECONNECT_WINDOW_SECONDS: expected a number of seconds');
     expect(() => parseSettings({ PORT: '70000' })).toThrow(/Invalid setting PORT: .*65535/);
     expect(() => parseSettings({ TETHER_ADMIN_TOKEN: 'short' })).toThrow('Invalid setting TETHER_ADMIN_TOKEN: must be at least 16 characters');
     expect(() => parseSettings({ TETHER_PLATFORM_URL: 'not a url' })).toThrow(/^Invalid setting TETHER_PLATFORM_URL/);
