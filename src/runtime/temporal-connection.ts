@@ -28,6 +28,11 @@ export function temporalConnectionOptions(settings: Settings, address: string): 
  * One native connection per process, shared by the worker and the client: a client built on the worker's
  * own connection is what lets Temporal hand a workflow task straight back (eager workflow start).
  */
-export function connectToTemporal(settings: Settings, address: string): Promise<NativeConnection> {
-  return NativeConnection.connect(temporalConnectionOptions(settings, address));
+export async function connectToTemporal(settings: Settings, address: string): Promise<NativeConnection> {
+  try {
+    return await NativeConnection.connect(temporalConnectionOptions(settings, address));
+  } catch (err) {
+    const reason = /Connection refused/i.test(String(err)) ? 'connection refused' : (err as Error).message;
+    throw new Error(`Cannot reach Temporal at ${address} (TEMPORAL_ADDRESS, namespace ${settings.TEMPORAL_NAMESPACE}): ${reason}`);
+  }
 }
