@@ -45,14 +45,6 @@ describe('OpenAPI document', () => {
     expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['connector', 'action', 'status', 'since', 'limit']));
     expect(list.security).toEqual([{ adminBearer: [] }]);
   });
-});
-
-describe('OpenAPI entries of configured actions', () => {
-  let tether: TestTether;
-  beforeAll(async () => {
-    tether = await startTestTether({ worker: false });
-  });
-  afterAll(() => tether.stop());
 
   it('types each action body from its declared inputs', async () => {
     const document = (await request(tether.url).get('/openapi.json').expect(200)).body;
