@@ -6,7 +6,9 @@ import type { ConnectorRegistry } from '../connectors/registry';
 import { platformLinkUpSignal, type PlatformLinkInput, type PlatformLinkOutcome } from '../contracts/platform-connection';
 import type { SpiHandler } from '../platform/frames';
 import { openPlatformLink, type LinkEnd } from '../platform/link';
+import { setPlatformLink } from '../metrics';
 import { handleSpiRequest } from '../spi';
+import { spiDepsFor } from '../spi/request';
 
 export interface PlatformActivityDeps {
   /** The connector secret is read here, on the worker, so it never enters workflow history. */
@@ -65,6 +67,7 @@ export function createPlatformActivities(deps: PlatformActivityDeps) {
         const run = context.info.workflowExecution;
         if (!run) throw ApplicationFailure.nonRetryable('holdPlatformLink runs only inside the platform connection workflow', 'ConnectorConfigError');
         await (deps.client ?? context.client).workflow.getHandle(run.workflowId, run.runId).signal(platformLinkUpSignal, { connectionId: link.connectionId });
+        setPlatformLink(true);
         const end = await Promise.race([link.ended, context.cancelled]);
         log.info({ connectionId: link.connectionId, end }, 'platform link ended');
         return outcomeOf(end, true);
@@ -73,6 +76,7 @@ export function createPlatformActivities(deps: PlatformActivityDeps) {
         throw err;
       } finally {
         clearInterval(beating);
+        setPlatformLink(false);
       }
     },
   };
@@ -80,15 +84,6 @@ export function createPlatformActivities(deps: PlatformActivityDeps) {
 
 /** The SPI service bound to the worker's dependencies, for calls that arrive over the platform link. */
 export function spiHandlerFor(deps: { client: Client; registry: ConnectorRegistry; log: Logger; settings: Settings }): SpiHandler {
-  const spi = {
-    client: deps.client,
-    registry: deps.registry,
-    log: deps.log,
-    taskQueue: deps.settings.TETHER_TASK_QUEUE,
-    namespace: deps.settings.TEMPORAL_NAMESPACE,
-    temporalUiUrl: deps.settings.TEMPORAL_UI_URL,
-    publicUrl: deps.settings.TETHER_PUBLIC_URL,
-    syncWindowMs: deps.settings.TETHER_SYNC_WINDOW_MS,
-  };
+  const spi = spiDepsFor(deps);
   return (request) => handleSpiRequest(spi, request);
 }

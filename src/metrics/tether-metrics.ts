@@ -35,7 +35,7 @@ export class TetherMetrics {
   });
   private readonly duration = new Histogram({
     name: 'tether_execution_duration_seconds',
-    help: 'Action execution latency, request to result',
+    help: 'Action handler latency in the worker, of the attempt that ended the execution',
     labelNames: ['connector', 'action'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
     registers: [this.registry],

@@ -1,4 +1,6 @@
+import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
+import type { Settings } from '../config/settings';
 import type { ConnectorRegistry } from '../connectors/registry';
 import type { ExecutionContext } from './executions';
 
@@ -25,6 +27,21 @@ export interface SpiDeps extends ExecutionContext {
   log: Logger;
   /** How long a call waits for its execution before answering 202 (TETHER_SYNC_WINDOW_MS). */
   syncWindowMs: number;
+}
+
+/** The SPI service's dependencies from a process's parts; `temporalUiUrl` overrides the setting (the embedded UI). */
+export function spiDepsFor(parts: { client: Client; registry: ConnectorRegistry; log: Logger; settings: Settings; temporalUiUrl?: string }): SpiDeps {
+  const { settings } = parts;
+  return {
+    client: parts.client,
+    registry: parts.registry,
+    log: parts.log,
+    taskQueue: settings.TETHER_TASK_QUEUE,
+    namespace: settings.TEMPORAL_NAMESPACE,
+    temporalUiUrl: parts.temporalUiUrl ?? settings.TEMPORAL_UI_URL,
+    publicUrl: settings.TETHER_PUBLIC_URL,
+    syncWindowMs: settings.TETHER_SYNC_WINDOW_MS,
+  };
 }
 
 /** A header's value, case-insensitively; repeated headers are joined as HTTP does. */

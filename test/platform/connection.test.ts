@@ -31,6 +31,7 @@ describe('a Tether in connector mode, against the real hub and Temporal', () => 
     const status = (await (await admin(tether)).json()) as { connectionId: string };
     expect(status).toMatchObject({ phase: 'CONNECTED', attempts: 1, connectorId: 'plant-7', platformUrl: hub.connectUrl });
     expect((await fetch(`${tether.url}/health/ready`)).status).toBe(200);
+    expect(await (await fetch(`${tether.url}/metrics`)).text()).toMatch(/^tether_platform_link_up 1$/m);
     expect((await listConnectors(hub))[0]).toMatchObject({ connected: true, connectionId: status.connectionId });
 
     const descriptor = await fetch(`${hub.url}/connectors/plant-7/rcf/descriptor`, { headers: hubAdmin });

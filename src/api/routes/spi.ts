@@ -3,25 +3,12 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { ActionAnswer, ActionCall, Descriptor, ExecutionView, HealthCheckAnswer, HealthCheckCall } from '../../contracts/spi';
 import type { ConnectorRegistry } from '../../connectors/registry';
-import { handleSpiRequest, type SpiDeps } from '../../spi';
+import { handleSpiRequest } from '../../spi';
+import { spiDepsFor } from '../../spi/request';
 import { actionInputsSchema } from '../../spi/input-schema';
 import type { ApiDeps } from '../app';
 import { requireAuth } from '../auth';
 import { ErrorBodySchema, type OperationDoc } from '../openapi';
-
-/** The SPI service's needs, taken from the API's. */
-export function spiDepsFrom(deps: ApiDeps): SpiDeps {
-  return {
-    client: deps.client,
-    registry: deps.registry,
-    log: deps.log,
-    taskQueue: deps.taskQueue,
-    namespace: deps.settings.TEMPORAL_NAMESPACE,
-    temporalUiUrl: deps.temporalUiUrl,
-    publicUrl: deps.settings.TETHER_PUBLIC_URL,
-    syncWindowMs: deps.settings.TETHER_SYNC_WINDOW_MS,
-  };
-}
 
 /**
  * The SPI over HTTP: a thin adapter onto the transport-independent service (src/spi), behind SPI or admin
@@ -29,7 +16,7 @@ export function spiDepsFrom(deps: ApiDeps): SpiDeps {
  * route matches any two segments, so this router goes last in the app's list.
  */
 export function createSpiRouter(deps: ApiDeps): Router {
-  const spi = spiDepsFrom(deps);
+  const spi = spiDepsFor(deps);
   const router = new Router();
   const relay = async (ctx: Context) => {
     const answer = await handleSpiRequest(spi, { method: ctx.method, path: ctx.path, headers: ctx.headers, body: ctx.request.body });
