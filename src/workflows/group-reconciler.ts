@@ -1,7 +1,9 @@
-import { ApplicationFailure, condition, continueAsNew, proxyLocalActivities, setHandler, workflowInfo, allHandlersFinished } from '@temporalio/workflow';
+import { ApplicationFailure, condition, continueAsNew, proxyLocalActivities, setHandler, allHandlersFinished } from '@temporalio/workflow';
 import type { createDaemonLifecycleActivities } from '../activities/daemon-lifecycle';
 import type { createDaemonMetadataActivities } from '../activities/daemon-metadata';
 import { canonicalJson, configureReconcilerSignal, definitionChangedSignal, getGroupStatusQuery, integrationConnectorWorkflowId, refreshConfigUpdate, sameDefinition, stopReconcilerSignal, type ManagedConnector, type ReconcileResult, type ReconcilerInput } from '../contracts/daemon-workflows';
+import { failureMessage } from './failure-message';
+import { historyIsLong } from './history-length';
 
 type ReconcilerActivities = ReturnType<typeof createDaemonLifecycleActivities> & ReturnType<typeof createDaemonMetadataActivities>;
 
@@ -9,12 +11,6 @@ const { fetchGroupDefinition, applyConnectorChanges } = proxyLocalActivities<Rec
   startToCloseTimeout: '30s',
   retry: { initialInterval: '500ms', maximumAttempts: 3 },
 });
-
-/** The message a person needs from an activity failure: its cause's, not the wrapper's. */
-function failureMessage(err: unknown): string {
-  const failure = err as { cause?: { message?: string }; message?: string };
-  return failure.cause?.message ?? failure.message ?? String(err);
-}
 
 /**
  * Keeps one integration group's connectors in line with its definition: reads it over HTTP (polling, plus
@@ -103,7 +99,7 @@ export async function groupReconciler(input: ReconcilerInput): Promise<void> {
     passesStarted++;
     lastResult = await reconcile();
     passesCompleted++;
-    if ((workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 2_000) && allHandlersFinished() && !rereadRequested && !stopping) {
+    if (historyIsLong() && allHandlersFinished() && !rereadRequested && !stopping) {
       await continueAsNew<typeof groupReconciler>({ serverName, group, pollIntervalSeconds: input.pollIntervalSeconds, managed: [...managed.values()], lastDefinitionError, lastReconciledAt });
     }
   }

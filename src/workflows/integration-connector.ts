@@ -1,8 +1,10 @@
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { createDaemonConnectorActivities } from '../activities/daemon-connectors';
 import type { ConnectorStatusValue } from '../contracts/daemon';
 import { configureConnectorSignal, getConnectorStatusQuery, initialConnectorStatus, refreshConnectorSignal, restartConnectorSignal, sameDefinition, stopConnectorSignal, type ConnectorPhase, type ConnectorStatus, type IntegrationConnectorInput } from '../contracts/daemon-workflows';
 import { defaultRestartPolicy } from '../contracts/metadata-store';
+import { failureMessage } from './failure-message';
+import { historyIsLong } from './history-length';
 
 type ConnectorActivities = ReturnType<typeof createDaemonConnectorActivities>;
 
@@ -16,11 +18,6 @@ const { refreshIntegrationConnector } = proxyActivities<ConnectorActivities>({
   heartbeatTimeout: '10s',
   retry: { maximumAttempts: 1 },
 });
-
-function failureMessage(err: unknown): string {
-  const failure = err as { cause?: { message?: string }; message?: string };
-  return failure.cause?.message ?? failure.message ?? String(err);
-}
 
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
 
@@ -81,7 +78,7 @@ export async function integrationConnector(input: IntegrationConnectorInput): Pr
     phase = 'restart-wait';
   };
   const continueAsNewIfLong = async () => {
-    if (!(workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 2_000) || !allHandlersFinished() || interrupted()) return;
+    if (!historyIsLong() || !allHandlersFinished() || interrupted()) return;
     await continueAsNew<typeof integrationConnector>({ ...input, definition, carried: { phase, status, consecutiveFailures, wakeAt, refreshState } });
   };
   const until = (epochMs: number | null) => Math.max(0, (epochMs ?? 0) - Date.now());

@@ -1,4 +1,5 @@
-import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import type { IntegrationGroupConfig } from '../contracts/daemon';
 import type { createDaemonLifecycleActivities } from '../activities/daemon-lifecycle';
 import {
   configureAllGroupsUpdate,
@@ -12,6 +13,7 @@ import {
   removeGroupUpdate,
   type DaemonInput,
 } from '../contracts/daemon-workflows';
+import { historyIsLong } from './history-length';
 
 const { syncReconcilers } = proxyLocalActivities<ReturnType<typeof createDaemonLifecycleActivities>>({
   startToCloseTimeout: '30s',
@@ -38,6 +40,10 @@ export async function integrationDaemon(input: DaemonInput): Promise<void> {
     const mine = ++generation;
     await condition(() => syncedGeneration >= mine);
   };
+  const add = (config: IntegrationGroupConfig) => {
+    groups.set(config.integrationGroupQualifiedName, config);
+    pendingStops.delete(config.integrationGroupQualifiedName);
+  };
   const remove = (qualifiedName: string) => {
     groups.delete(qualifiedName);
     pendingStops.add(qualifiedName);
@@ -47,8 +53,7 @@ export async function integrationDaemon(input: DaemonInput): Promise<void> {
   setHandler(
     configureGroupUpdate,
     async (config) => {
-      groups.set(config.integrationGroupQualifiedName, config);
-      pendingStops.delete(config.integrationGroupQualifiedName);
+      add(config);
       await changed();
     },
     { validator: (config) => refuseIf(groupConfigProblem(config)) },
@@ -57,10 +62,7 @@ export async function integrationDaemon(input: DaemonInput): Promise<void> {
     configureAllGroupsUpdate,
     async (configs) => {
       for (const qualifiedName of [...groups.keys()]) remove(qualifiedName);
-      for (const config of configs) {
-        groups.set(config.integrationGroupQualifiedName, config);
-        pendingStops.delete(config.integrationGroupQualifiedName);
-      }
+      for (const config of configs) add(config);
       await changed();
     },
     { validator: (configs) => refuseIf(groupConfigListProblem(configs)) },
@@ -82,7 +84,6 @@ export async function integrationDaemon(input: DaemonInput): Promise<void> {
     await changed();
   });
 
-  const historyIsLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 2_000;
   for (;;) {
     await condition(() => generation > syncedGeneration || historyIsLong());
     if (generation > syncedGeneration) {

@@ -1,4 +1,4 @@
-import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, setHandler } from '@temporalio/workflow';
 import {
   deleteGroupDefinitionUpdate,
   getGroupDefinitionQuery,
@@ -9,6 +9,7 @@ import {
   type MetadataStoreInput,
   type StoredGroupDefinition,
 } from '../contracts/metadata-store';
+import { historyIsLong } from './history-length';
 
 /** Keeps one metadata server's integration group definitions: updates write, queries read, so every API replica agrees. */
 export async function metadataStore(input: MetadataStoreInput): Promise<void> {
@@ -38,7 +39,7 @@ export async function metadataStore(input: MetadataStoreInput): Promise<void> {
   });
 
   // Nothing to do between requests; only keep the history short.
-  await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 2_000);
+  await condition(historyIsLong);
   await condition(allHandlersFinished);
   await continueAsNew<typeof metadataStore>({ metadataServerName: input.metadataServerName, groups: [...groups.values()] });
 }
