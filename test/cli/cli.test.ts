@@ -60,6 +60,17 @@ test('a command that fails at start exits 1 with one line naming the setting', a
   expect(result.stderr).toContain('PORT');
 });
 
+test('a start with several bad settings reports every one of them, one line each', async () => {
+  const env = { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1', TETHER_ADMIN_TOKEN: 'short', TETHER_SPI_USER: 'catalog', TETHER_SPI_PASSWORD: 'pw', TETHER_SPI_TOKEN: 'tiny' };
+  const result = await runTether(root, ['worker'], { env });
+  expect(result.code).toBe(1);
+  expect(result.stderr.trim().split('\n')).toEqual([
+    'Invalid setting TETHER_ADMIN_TOKEN: must be at least 16 characters',
+    'Invalid setting TETHER_SPI_PASSWORD: must be at least 8 characters',
+    'Invalid setting TETHER_SPI_TOKEN: must be at least 16 characters',
+  ]);
+});
+
 test('replay of a history file that does not exist exits 1 naming it', async () => {
   const result = await runTether(root, ['replay', 'no-such-history.json']);
   expect(result.code).toBe(1);
