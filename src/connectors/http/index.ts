@@ -107,7 +107,8 @@ export const httpConnector = defineConnector<HttpSettings>({
         { name: 'method', type: 'String' },
         { name: 'path', type: 'String', required: true },
         { name: 'query', type: 'Object' },
-        { name: 'headers', type: 'Object' },
+        // Header values are credentials often enough (Authorization, X-Api-Key) to be redacted in execution views.
+        { name: 'headers', type: 'Object', secret: true },
         { name: 'body', type: 'Object' },
       ],
       outputs: [
