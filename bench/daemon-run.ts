@@ -14,6 +14,11 @@ export interface DaemonResult {
   secondsToAllStarted?: number | null;
   statusCounts?: Record<string, number>;
   statusPolls?: number;
+  /** Wall time of `GET …/status` listing every connector, measured after all were RUNNING (ms). */
+  statusMs?: { p50: number; max: number; samples: number };
+  /** CPU of the whole process (worker, API, bench) while every connector idles between refreshes, % of one core. */
+  idleCpuPercent?: number;
+  idleCpuSeconds?: number;
   timedOut?: boolean;
   skipped?: string;
 }
@@ -32,7 +37,7 @@ const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
  * The daemon scale run (DESIGN §5): N integration connectors of the no-op `tether.bench` type in one group
  * definition, the group configured in one admin call, then GET /status until all are RUNNING.
  */
-export async function runDaemonScale(options: { tetherUrl: string; adminToken: string; connectors: number; timeoutMs: number }): Promise<DaemonResult> {
+export async function runDaemonScale(options: { tetherUrl: string; adminToken: string; connectors: number; timeoutMs: number; idleSeconds: number }): Promise<DaemonResult> {
   const { connectors } = options;
   const auth = { authorization: `Bearer ${options.adminToken}` };
   const url = (path: string) => new URL(path, options.tetherUrl);
@@ -90,7 +95,10 @@ export async function runDaemonScale(options: { tetherUrl: string; adminToken: s
     });
     if (running >= connectors) {
       progress.finish();
-      return result(Math.round(((Date.now() - started) / 1000) * 100) / 100);
+      const secondsToAllRunning = Math.round(((Date.now() - started) / 1000) * 100) / 100;
+      const idleCpuPercent = await idleCpu(options.idleSeconds);
+      const statusMs = await timedStatus(url(`/open-metadata/integration-daemon/servers/${SERVER}/status`), auth, connectors);
+      return { ...result(secondsToAllRunning), idleCpuPercent, idleCpuSeconds: options.idleSeconds, statusMs };
     }
     if (Date.now() > deadline) {
       progress.finish();
@@ -99,4 +107,27 @@ export async function runDaemonScale(options: { tetherUrl: string; adminToken: s
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+}
+
+/** CPU the process uses over `seconds` of idling (user + system, % of one core). */
+async function idleCpu(seconds: number): Promise<number> {
+  const before = process.cpuUsage();
+  const t0 = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const used = process.cpuUsage(before);
+  return Math.round(((used.user + used.system) / 1000 / (performance.now() - t0)) * 1000) / 10;
+}
+
+/** Times a few status calls listing every connector (each must list them all). */
+async function timedStatus(statusUrl: URL, auth: Record<string, string>, connectors: number): Promise<{ p50: number; max: number; samples: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    const status = await callJson('GET', statusUrl, undefined, auth);
+    times.push(performance.now() - t0);
+    const listed = (status.body as StatusBody).groups?.find((group) => group.integrationGroupQualifiedName === GROUP)?.connectors?.length ?? 0;
+    if (status.status !== 200 || listed < connectors) throw new Error(`GET status answered ${status.status} listing ${listed} of ${connectors} connectors`);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: Math.round(times[2]!), max: Math.round(times[4]!), samples: times.length };
 }

@@ -1,10 +1,18 @@
-/** The plain-Temporal baseline: one workflow with one regular activity, no Tether around it. Bench only. */
-import { proxyActivities } from '@temporalio/workflow';
+/** The plain-Temporal baselines: one workflow with one activity, no Tether around it. Bench only. */
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { createPlainActivities } from './activities';
 
-const { plainNoop } = proxyActivities<ReturnType<typeof createPlainActivities>>({ startToCloseTimeout: '10s' });
+type PlainActivities = ReturnType<typeof createPlainActivities>;
 
-/** Runs the bench's no-op once as a regular activity. */
+const regular = proxyActivities<PlainActivities>({ startToCloseTimeout: '10s' });
+const local = proxyLocalActivities<PlainActivities>({ startToCloseTimeout: '10s' });
+
+/** Runs the bench's no-op once as a regular activity (the `plain` baseline: SDK defaults). */
 export async function plainNoopWorkflow(inputs: Record<string, unknown>): Promise<Record<string, unknown>> {
-  return plainNoop(inputs);
+  return regular.plainNoop(inputs);
+}
+
+/** Runs the bench's no-op once as a local activity (the `tuned` baseline: what a Temporal expert writes). */
+export async function tunedNoopWorkflow(inputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+  return local.plainNoop(inputs);
 }
