@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker } from '@temporalio/worker';
 import Koa from 'koa';
 import type { Credentials } from '../src/config/credentials';
@@ -20,6 +20,7 @@ import { parseKeyRing } from '../src/temporal/codec/key-ring';
 import { startDevServer, type DevServer } from '../src/temporal/dev-server';
 import { resolveTemporalBinary, temporalVersion } from '../src/temporal/provision';
 import { createPlainActivities } from './activities';
+import { runNoopUpdate } from './workflows';
 import { BENCH_INSTANCE, benchRegistry, noopHandler } from './connector';
 import { postJson } from './http-client';
 import type { Operation } from './load';
@@ -157,6 +158,8 @@ export async function startBenchStack(options: { ablations: boolean }): Promise<
       TETHER_ADMIN_TOKEN: credentials.adminToken,
       TETHER_SPI_USER: credentials.spiUser,
       TETHER_SPI_PASSWORD: credentials.spiPassword,
+      // The daemon run PUTs one group definition of up to 10,000 connectors (~110 bytes each).
+      TETHER_BODY_LIMIT_BYTES: String(4 * 1024 * 1024),
     };
     const settings = parseSettings(env);
     const log = createLogger(settings.LOG_LEVEL, 'tether-bench');
@@ -247,6 +250,17 @@ export async function startBenchStack(options: { ablations: boolean }): Promise<
         ablation: '− HTTP (SPI service called in-process)',
         description: 'as tether, handleSpiRequest called in-process: validation, durable execution, no HTTP',
         operation: async () => expectEcho(await handleSpiRequest(spi, { method: 'POST', path: '/bench/noop', headers: {}, body: spiBody }), 'handleSpiRequest'),
+      });
+      variants.push({
+        name: 'tuned/update-with-start',
+        baseline: 'tuned',
+        ablation: 'update-with-start instead of eager start + result poll',
+        description: 'as tuned, the result answered by an update sent with the start (one ExecuteMultiOperation call, no eager start)',
+        operation: async () => {
+          const startWorkflowOperation = new WithStartWorkflowOperation('updateNoopWorkflow', { taskQueue: TUNED_QUEUE, workflowId: `tuned-update/${randomUUID()}`, workflowIdConflictPolicy: 'FAIL', args: [] });
+          const result = await tunedClient.workflow.executeUpdateWithStart(runNoopUpdate, { startWorkflowOperation, args: [input] });
+          if ((result as { echo?: unknown }).echo !== input.value) throw new Error(`update-with-start returned ${JSON.stringify(result)}`);
+        },
       });
       const codecConnection = await NativeConnection.connect({ address: server.address });
       cleanups.push(() => codecConnection.close());
