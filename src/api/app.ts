@@ -7,7 +7,6 @@ import type { Settings } from '../config/settings';
 import type { ConnectorRegistry } from '../connectors/registry';
 import type { KeyRing } from '../temporal/codec';
 import type { ReadinessCheck } from '../temporal/readiness';
-import { jsonBody } from './body';
 import { errorHandler } from './errors';
 import { canonicalPaths, methodNotAllowed } from './route';
 import { createApiRouter } from './routers';
@@ -27,7 +26,7 @@ export interface ApiDeps {
   readiness: ReadinessCheck[];
 }
 
-/** Builds the Koa application: request ids, the one error path, canonical paths, body parsing, then the route table's router. */
+/** Builds the Koa application: request ids, the one error path, canonical paths, then the route table's router. */
 export function createApp(deps: ApiDeps): Koa {
   const app = new Koa();
   app.proxy = true;
@@ -41,7 +40,6 @@ export function createApp(deps: ApiDeps): Koa {
   });
   app.use(errorHandler(deps.log));
   app.use(canonicalPaths());
-  app.use(jsonBody(deps.settings.TETHER_BODY_LIMIT_BYTES));
   app.use(methodNotAllowed());
   app.use(createApiRouter(deps).routes());
   return app;

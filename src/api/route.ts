@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
+import { jsonBody } from './body';
 import { ApiError } from './errors';
 import { parseOrThrow } from './validate';
 
@@ -100,14 +101,20 @@ function checkDeclarations<A extends string>(routes: readonly Route<A>[], polici
 
 /**
  * The one way routes reach a server: a router built from the route table, each route guarded by its own
- * declaration (authentication, then path parameters, then the handler). Paths match case-sensitively and
- * exactly (one trailing slash tolerated); {@link canonicalPaths} refuses other spellings before routing.
+ * declaration: `before` (envelopes, CORS), authentication, path parameters, the JSON body (read only for a
+ * caller the route admits, errors in the route's envelope), then the handler. Paths match case-sensitively
+ * and exactly (one trailing slash tolerated); {@link canonicalPaths} refuses other spellings before routing.
  */
-export function buildRouter<A extends string, P extends string>(routes: readonly Route<A>[], authentication: Authentication<A, P>): Router {
+export function buildRouter<A extends string, P extends string>(
+  routes: readonly Route<A>[],
+  authentication: Authentication<A, P>,
+  options: { bodyLimitBytes: number },
+): Router {
   checkDeclarations(routes, authentication.policies);
   const router = new Router({ sensitive: true, strict: false });
+  const body = jsonBody(options.bodyLimitBytes);
   for (const route of routes) {
-    router[route.method](route.path, ...(route.before ?? []), guard(route.auth, authentication), checkParams(paramsSchema(route)), route.handler);
+    router[route.method](route.path, ...(route.before ?? []), guard(route.auth, authentication), checkParams(paramsSchema(route)), body, route.handler);
   }
   return router;
 }

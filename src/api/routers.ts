@@ -38,5 +38,5 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
 
 /** The API's router, built from {@link apiRoutes}: a route without an `auth` declaration refuses to start. */
 export function createApiRouter(deps: ApiDeps, routes: ApiRoute[] = apiRoutes(deps)): Router {
-  return buildRouter(routes, apiAuthentication(deps.credentials));
+  return buildRouter(routes, apiAuthentication(deps.credentials), { bodyLimitBytes: deps.settings.TETHER_BODY_LIMIT_BYTES });
 }

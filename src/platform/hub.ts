@@ -2,7 +2,6 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import { z } from 'zod';
-import { jsonBody } from '../api/body';
 import { errorHandler } from '../api/errors';
 import { buildRouter, canonicalPaths, methodNotAllowed } from '../api/route';
 import { createLogger, type Logger } from '../logging/logger';
@@ -67,9 +66,8 @@ export async function startPlatformHub(options: PlatformHubOptions): Promise<Pla
   app.proxy = true;
   app.use(errorHandler(log));
   app.use(canonicalPaths());
-  app.use(jsonBody(options.bodyLimitBytes ?? 1_048_576));
   app.use(methodNotAllowed());
-  app.use(buildRouter(hubRoutes(store, relay, options.relayTimeoutMs ?? 45_000), hubAuthentication(tokens)).routes());
+  app.use(buildRouter(hubRoutes(store, relay, options.relayTimeoutMs ?? 45_000), hubAuthentication(tokens), { bodyLimitBytes: options.bodyLimitBytes ?? 1_048_576 }).routes());
 
   const server = createServer(app.callback());
   const sockets = attachConnectorSocketServer(server, {

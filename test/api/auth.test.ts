@@ -11,7 +11,7 @@ function appWith(auth: ApiAuth) {
   const route: ApiRoute = { method: 'get', path: '/x', summary: 'x', tag: 't', auth, responses: {}, handler: (ctx) => void (ctx.body = { principal: ctx.state.principal }) };
   const app = new Koa();
   app.use(errorHandler(createLogger('silent')));
-  app.use(buildRouter([route], apiAuthentication(testCredentials)).routes());
+  app.use(buildRouter([route], apiAuthentication(testCredentials), { bodyLimitBytes: 1_048_576 }).routes());
   return app.callback();
 }
 
@@ -44,10 +44,10 @@ describe('API authentication on declared routes', () => {
   it('refuses to build a router from a route that declares no auth, or an unknown policy', () => {
     const handler = () => undefined;
     const undeclared = { method: 'get', path: '/y', summary: 'y', tag: 't', responses: {}, handler } as unknown as ApiRoute;
-    expect(() => buildRouter([undeclared], apiAuthentication(testCredentials))).toThrow("Route GET /y must declare auth: 'public' or one of spi, admin, admin-session, admin-login (got undefined)");
+    expect(() => buildRouter([undeclared], apiAuthentication(testCredentials), { bodyLimitBytes: 1_048_576 })).toThrow("Route GET /y must declare auth: 'public' or one of spi, admin, admin-session, admin-login (got undefined)");
     const unknown = { ...undeclared, auth: 'everyone' } as unknown as ApiRoute;
-    expect(() => buildRouter([unknown], apiAuthentication(testCredentials))).toThrow('(got "everyone")');
+    expect(() => buildRouter([unknown], apiAuthentication(testCredentials), { bodyLimitBytes: 1_048_576 })).toThrow('(got "everyone")');
     const twice: ApiRoute = { method: 'get', path: '/y', summary: 'y', tag: 't', auth: 'public', responses: {}, handler };
-    expect(() => buildRouter([twice, twice], apiAuthentication(testCredentials))).toThrow('Route GET /y is declared twice');
+    expect(() => buildRouter([twice, twice], apiAuthentication(testCredentials), { bodyLimitBytes: 1_048_576 })).toThrow('Route GET /y is declared twice');
   });
 });

@@ -2,7 +2,6 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
 import Koa from 'koa';
 import request from 'supertest';
-import { jsonBody } from '../../src/api/body';
 import { errorHandler } from '../../src/api/errors';
 import { apiAuthentication } from '../../src/api/auth';
 import { isValidCodecSession } from '../../src/api/codec-session';
@@ -19,9 +18,8 @@ const codec = new AesGcmPayloadCodec(parseKeyRing(`k1:${randomBytes(32).toString
 function codecApp() {
   const app = new Koa();
   app.use(errorHandler(createLogger('silent')));
-  app.use(jsonBody(1_048_576));
   app.use(methodNotAllowed());
-  app.use(buildRouter(codecRoutes({ codec, credentials: testCredentials, allowedOrigins: [uiOrigin] }), apiAuthentication(testCredentials)).routes());
+  app.use(buildRouter(codecRoutes({ codec, credentials: testCredentials, allowedOrigins: [uiOrigin] }), apiAuthentication(testCredentials), { bodyLimitBytes: 1_048_576 }).routes());
   return app.callback();
 }
 

@@ -14,7 +14,7 @@ import { suiteTemporalAddress, testCredentials, uniqueTaskQueue } from '../suppo
 function metricsApp(metrics: TetherMetrics, sdkMetricsPort?: number) {
   const app = new Koa();
   app.use(errorHandler(createLogger('silent')));
-  app.use(buildRouter(metricsRoutes({ metrics, sdkMetricsPort }), apiAuthentication(testCredentials)).routes());
+  app.use(buildRouter(metricsRoutes({ metrics, sdkMetricsPort }), apiAuthentication(testCredentials), { bodyLimitBytes: 1_048_576 }).routes());
   return app.callback();
 }
 
