@@ -3,9 +3,8 @@ import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import type { PayloadCodec } from '@temporalio/common';
 import type { Logger } from 'pino';
-import { jsonBody } from './body';
 import { errorHandler } from './errors';
-import { buildRouter, methodNotAllowed, type Authentication } from './route';
+import { buildRouter, canonicalPaths, methodNotAllowed, type Authentication } from './route';
 import { codecConversionRoutes } from './routes/codec';
 
 /** Who may call the dev codec: a browser on this machine that addressed loopback by name or number. */
@@ -49,10 +48,10 @@ export async function startDevCodec(options: DevCodecOptions): Promise<DevCodec>
   let port = options.port;
   const app = new Koa();
   app.use(errorHandler(options.log));
-  app.use(jsonBody(options.bodyLimitBytes));
+  app.use(canonicalPaths());
   app.use(methodNotAllowed());
   const routes = codecConversionRoutes(options.codec, options.allowedOrigins, 'loopback-browser' as const);
-  app.use(buildRouter(routes, loopbackAuthentication(() => port)).routes());
+  app.use(buildRouter(routes, loopbackAuthentication(() => port), { bodyLimitBytes: options.bodyLimitBytes }).routes());
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(options.port, '127.0.0.1', () => resolve(listening)).once('error', reject);
   });
