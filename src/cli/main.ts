@@ -1,6 +1,7 @@
 import { SettingsError } from '../config/settings';
 
 const commands: Record<string, { describe: string; run: (args: string[]) => Promise<void> }> = {
+  cluster: { describe: 'PostgreSQL + temporal-server + N workers + M APIs, the compose topology without Docker (`npm run cluster`)', run: async (args) => (await import('./cluster')).runCluster(args) },
   dev: { describe: 'embedded Temporal dev server + worker + API (what `npm start` runs)', run: async () => (await import('./dev')).runDev() },
   api: { describe: 'the HTTP API (SPI, admin, metadata, operations) with an in-process worker', run: async () => (await import('./api')).runApi() },
   platform: { describe: 'the reference platform hub that outbound connectors dial into', run: async () => void (await import('../platform/run')).runPlatform() },
