@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// `npm start` on a fresh clone: install dependencies when node_modules is missing or older than the lock file.
+// `npm start` and `npm test` on a fresh clone: install dependencies when node_modules is missing or older than the lock file.
 const { existsSync, statSync } = require('node:fs');
 const { execSync } = require('node:child_process');
 const { join } = require('node:path');

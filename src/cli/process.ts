@@ -1,6 +1,6 @@
 import { resolveCredentials, type ResolvedCredentials } from '../config/credentials';
 import { loadConnectorRegistry } from '../config/connectors';
-import { parseSettings, type Settings } from '../config/settings';
+import { parseSettings, SettingsError, type Settings } from '../config/settings';
 import type { ConnectorRegistry } from '../connectors/registry';
 import { createLogger, type Logger } from '../logging/logger';
 import { startTether, type RunningTether, type TetherOptions } from '../runtime/tether';
@@ -14,13 +14,31 @@ export interface Bootstrap {
   codec: ResolvedKeyRing;
 }
 
-/** Everything a Tether process reads at start; any bad setting throws one error naming it. */
+/** Runs every step even when one fails, so that one start reports every settings problem (one line each). */
+function everyStep<T extends unknown[]>(...steps: { [K in keyof T]: () => T[K] }): T {
+  const problems: string[] = [];
+  const results = steps.map((step) => {
+    try {
+      return step();
+    } catch (err) {
+      if (!(err instanceof SettingsError)) throw err;
+      problems.push(...err.problems);
+      return undefined;
+    }
+  });
+  if (problems.length > 0) throw new SettingsError(problems);
+  return results as T;
+}
+
+/** Everything a Tether process reads at start; bad settings throw one error listing each, one line each. */
 export function bootstrap(env: NodeJS.ProcessEnv = process.env): Bootstrap {
   const settings = parseSettings(env);
   const log = createLogger(settings.LOG_LEVEL);
-  const credentials = resolveCredentials(settings);
-  const registry = loadConnectorRegistry(settings);
-  const codec = resolveCodecKeyRing(settings);
+  const [credentials, registry, codec] = everyStep(
+    () => resolveCredentials(settings),
+    () => loadConnectorRegistry(settings),
+    () => resolveCodecKeyRing(settings),
+  );
   return { settings, log, credentials, registry, codec };
 }
 

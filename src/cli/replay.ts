@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { CommandFailed } from './exit';
 import { Client } from '@temporalio/client';
 import { parseSettings, SettingsError } from '../config/settings';
 import { fetchHistories, readHistoryFiles, replayHistories, type HistorySource } from '../operations/replay';
@@ -7,17 +8,11 @@ import { createDataConverter, resolveCodecKeyRing } from '../temporal/codec';
 import { installSdkRuntime } from '../runtime/sdk-runtime';
 import { connectToTemporal } from '../runtime/temporal-connection';
 
-const usage = 'Usage: tether replay [history.json | folder ...] [--query "<visibility query>"]  (default folder: test/histories)';
-
 /**
  * `tether replay`: replays recorded histories (files) or live executions (`--query`, against TEMPORAL_ADDRESS)
  * against the current workflow code; exits 1 when any replay hits non-determinism.
  */
-export async function runReplay(args: string[]): Promise<void> {
-  const queryAt = args.indexOf('--query');
-  const query = queryAt >= 0 ? args[queryAt + 1] : undefined;
-  if (queryAt >= 0 && !query) throw new Error(`--query needs a visibility query. ${usage}`);
-  const paths = args.filter((_, index) => queryAt < 0 || (index !== queryAt && index !== queryAt + 1));
+export async function runReplay({ paths, query }: { paths: string[]; query?: string }): Promise<void> {
   const settings = parseSettings();
   installSdkRuntime(createLogger('warn'));
   let sources: Iterable<HistorySource> | AsyncIterable<HistorySource>;
@@ -37,5 +32,5 @@ export async function runReplay(args: string[]): Promise<void> {
   for (const outcome of outcomes) console.log(`${outcome.ok ? 'ok  ' : 'FAIL'} ${outcome.workflowId}${outcome.error ? `  ${outcome.error}` : ''}`);
   const failed = outcomes.filter((outcome) => !outcome.ok).length;
   console.log(`${outcomes.length} histories replayed, ${failed} failed`);
-  if (failed > 0 || outcomes.length === 0) process.exit(1);
+  if (failed > 0 || outcomes.length === 0) throw new CommandFailed(`${failed} of ${outcomes.length} histories failed to replay`);
 }

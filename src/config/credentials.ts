@@ -32,8 +32,8 @@ export function resolveCredentials(settings: Settings): ResolvedCredentials {
   const hasSpi = fromEnv.spiToken !== undefined || fromEnv.spiUser !== undefined;
   if (fromEnv.adminToken !== undefined && hasSpi) return { credentials: { ...fromEnv, adminToken: fromEnv.adminToken } };
   if (settings.NODE_ENV === 'production') {
-    const missing = fromEnv.adminToken === undefined ? 'TETHER_ADMIN_TOKEN' : 'TETHER_SPI_USER/TETHER_SPI_PASSWORD or TETHER_SPI_TOKEN';
-    throw new SettingsError(`Invalid setting ${missing}: required when NODE_ENV=production`);
+    const missing = [fromEnv.adminToken === undefined && 'TETHER_ADMIN_TOKEN', !hasSpi && 'TETHER_SPI_USER/TETHER_SPI_PASSWORD or TETHER_SPI_TOKEN'].filter((key) => key !== false);
+    throw new SettingsError(missing.map((key) => `Invalid setting ${key}: required when NODE_ENV=production`));
   }
   const file = join(settings.TETHER_DATA_DIR, 'credentials.json');
   let generatedFile: string | undefined;

@@ -1,8 +1,14 @@
 import { z } from 'zod';
 
-/** Raised when an environment setting is invalid; the message names the setting. */
+/** Raised when settings are invalid: one problem per line, each naming its setting. */
 export class SettingsError extends Error {
   override readonly name = 'SettingsError';
+  readonly problems: string[];
+  constructor(problems: string | string[]) {
+    const list = typeof problems === 'string' ? [problems] : problems;
+    super(list.join('\n'));
+    this.problems = list;
+  }
 }
 
 const port = z.coerce.number({ error: 'expected a port number (0-65535)' }).int('expected a port number (0-65535)').min(0).max(65535);
@@ -77,7 +83,24 @@ export const SettingsSchema = z.object({
 
 export type Settings = z.infer<typeof SettingsSchema>;
 
-/** Parses settings from an environment; throws a SettingsError naming the first bad setting. */
+/** Rules that tie settings together; each answers the problem line, if any. Run on the raw environment. */
+function combinationProblems(given: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const platformKeys = ['TETHER_PLATFORM_URL', 'TETHER_CONNECTOR_ID', 'TETHER_CONNECTOR_SECRET'] as const;
+  const givenPlatformKeys = platformKeys.filter((key) => given[key] !== undefined);
+  if (givenPlatformKeys.length > 0 && givenPlatformKeys.length < platformKeys.length) {
+    for (const missing of platformKeys.filter((key) => given[key] === undefined)) {
+      problems.push(`Invalid setting ${missing}: required when ${givenPlatformKeys.join(', ')} is set`);
+    }
+  }
+  if ((given.TETHER_SPI_USER === undefined) !== (given.TETHER_SPI_PASSWORD === undefined)) {
+    const missing = given.TETHER_SPI_USER === undefined ? 'TETHER_SPI_USER' : 'TETHER_SPI_PASSWORD';
+    problems.push(`Invalid setting ${missing}: TETHER_SPI_USER and TETHER_SPI_PASSWORD go together`);
+  }
+  return problems;
+}
+
+/** Parses settings from an environment; throws one SettingsError listing every bad setting, one line each. */
 export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const relevant = Object.fromEntries(
     Object.keys(SettingsSchema.shape)
@@ -85,21 +108,15 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       .filter(([, value]) => value !== undefined),
   );
   const result = SettingsSchema.safeParse(relevant);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
+  const problems: string[] = [];
+  const reported = new Set<string>();
+  for (const issue of result.error?.issues ?? []) {
     const key = String(issue.path[0] ?? 'environment');
-    throw new SettingsError(`Invalid setting ${key}: ${issue.message}`);
+    // One line per setting: the first reason is the one to fix.
+    if (!reported.has(key)) problems.push(`Invalid setting ${key}: ${issue.message}`);
+    reported.add(key);
   }
-  const settings = result.data;
-  const platformKeys = ['TETHER_PLATFORM_URL', 'TETHER_CONNECTOR_ID', 'TETHER_CONNECTOR_SECRET'] as const;
-  const givenPlatformKeys = platformKeys.filter((key) => settings[key] !== undefined);
-  if (givenPlatformKeys.length > 0 && givenPlatformKeys.length < platformKeys.length) {
-    const missing = platformKeys.filter((key) => settings[key] === undefined);
-    throw new SettingsError(`Invalid setting ${missing[0]}: required when ${givenPlatformKeys.join(', ')} is set`);
-  }
-  if ((settings.TETHER_SPI_USER === undefined) !== (settings.TETHER_SPI_PASSWORD === undefined)) {
-    const missing = settings.TETHER_SPI_USER === undefined ? 'TETHER_SPI_USER' : 'TETHER_SPI_PASSWORD';
-    throw new SettingsError(`Invalid setting ${missing}: TETHER_SPI_USER and TETHER_SPI_PASSWORD go together`);
-  }
-  return settings;
+  problems.push(...combinationProblems(relevant));
+  if (problems.length > 0 || !result.success) throw new SettingsError(problems);
+  return result.data;
 }

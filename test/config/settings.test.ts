@@ -25,6 +25,27 @@ describe('settings', () => {
     expect(() => parseSettings({ TETHER_PLATFORM_URL: 'not a url' })).toThrow(/^Invalid setting TETHER_PLATFORM_URL/);
   });
 
+  it('reports every bad setting in one error, one line each, naming the rule', () => {
+    const attempt = () => parseSettings({ TETHER_ADMIN_TOKEN: 'short', TETHER_SPI_USER: 'catalog', TETHER_SPI_PASSWORD: 'pw', TETHER_SPI_TOKEN: 'tiny', PORT: 'eighty', TETHER_CONNECTOR_ID: 'c1' });
+    expect(attempt).toThrow(SettingsError);
+    const lines = (() => {
+      try {
+        attempt();
+      } catch (err) {
+        return (err as Error).message.split('\n');
+      }
+      return [];
+    })();
+    expect(lines).toEqual([
+      'Invalid setting PORT: expected a port number (0-65535)',
+      'Invalid setting TETHER_ADMIN_TOKEN: must be at least 16 characters',
+      'Invalid setting TETHER_SPI_PASSWORD: must be at least 8 characters',
+      'Invalid setting TETHER_SPI_TOKEN: must be at least 16 characters',
+      'Invalid setting TETHER_PLATFORM_URL: required when TETHER_CONNECTOR_ID is set',
+      'Invalid setting TETHER_CONNECTOR_SECRET: required when TETHER_CONNECTOR_ID is set',
+    ]);
+  });
+
   it('refuses half a credential pair', () => {
     expect(() => parseSettings({ TETHER_SPI_USER: 'catalog' })).toThrow('Invalid setting TETHER_SPI_PASSWORD: TETHER_SPI_USER and TETHER_SPI_PASSWORD go together');
     expect(() => parseSettings({ TETHER_PLATFORM_URL: 'ws://hub:4000', TETHER_CONNECTOR_ID: 'c1' })).toThrow(
@@ -43,6 +64,9 @@ describe('credentials', () => {
   it('refuses a production start without credentials, naming them', () => {
     const settings = parseSettings({ NODE_ENV: 'production', TETHER_DATA_DIR: dataDir() });
     expect(() => resolveCredentials(settings)).toThrow('Invalid setting TETHER_ADMIN_TOKEN: required when NODE_ENV=production');
+    expect(() => resolveCredentials(settings)).toThrow(
+      'Invalid setting TETHER_ADMIN_TOKEN: required when NODE_ENV=production\nInvalid setting TETHER_SPI_USER/TETHER_SPI_PASSWORD or TETHER_SPI_TOKEN: required when NODE_ENV=production',
+    );
     const withAdmin = parseSettings({ NODE_ENV: 'production', TETHER_DATA_DIR: dataDir(), TETHER_ADMIN_TOKEN: 'a'.repeat(20) });
     expect(() => resolveCredentials(withAdmin)).toThrow(/TETHER_SPI_USER\/TETHER_SPI_PASSWORD or TETHER_SPI_TOKEN: required/);
   });

@@ -1,8 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
 import pino from 'pino';
-import { describeChanges, folderMonitorConnector, globToRegExp } from '../../src/connectors/folder-monitor';
+import { describeChanges, folderMonitorConnector } from '../../src/connectors/folder-monitor';
+import { compileGlob } from '../../src/connectors/folder-monitor/glob';
+import { SecretStore } from '../../src/connectors/secrets';
 
 const refresh = (configuration: object, previousState: unknown) => {
   const integration = folderMonitorConnector.integration!;
@@ -10,6 +13,7 @@ const refresh = (configuration: object, previousState: unknown) => {
     configuration: integration.configuration.parse(configuration),
     connectorName: 'folder',
     previousState,
+    secrets: new SecretStore().resolverFor({ connectorType: 'tether.folder-monitor', group: 'g', connectorName: 'folder' }),
     signal: new AbortController().signal,
     log: pino({ level: 'silent' }),
   });
@@ -47,9 +51,52 @@ describe('folder-monitor connector', () => {
   });
 
   it('matches globs on whole names and shortens long change lists', () => {
-    expect(globToRegExp('data-?.csv').test('data-1.csv')).toBe(true);
-    expect(globToRegExp('*.csv').test('a.csv.bak')).toBe(false);
+    expect(compileGlob('data-?.csv')('data-1.csv')).toBe(true);
+    expect(compileGlob('*.csv')('a.csv.bak')).toBe(false);
+    expect(compileGlob('[a].c+v')('[a].c+v')).toBe(true); // no character classes or regex syntax: literal
+    expect(compileGlob('?.txt')('é.txt')).toBe(true); // `?` is one character, not one UTF-16 unit
     const many = ['1', '2', '3', '4', '5', '6', '7'];
     expect(describeChanges([], many).summary).toBe('7 files; added: 1, 2, 3, 4, 5, …');
+  });
+
+  it('agrees with a regular-expression reading of the glob on every short pattern and name', () => {
+    // Short inputs keep the backtracking reference fast; every pattern over {a, b, *, ?} up to 5 characters.
+    const reference = (glob: string) => new RegExp(`^${glob.replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    const words = (alphabet: string[], max: number) => {
+      const all = [''];
+      for (let length = 1, layer = ['']; length <= max; length++) all.push(...(layer = layer.flatMap((w) => alphabet.map((c) => w + c))));
+      return all;
+    };
+    const names = words(['a', 'b'], 6);
+    let compared = 0;
+    for (const glob of words(['a', 'b', '*', '?'], 5)) {
+      const [ours, theirs] = [compileGlob(glob), reference(glob)];
+      for (const name of names) {
+        if (ours(name) !== theirs.test(name)) throw new Error(`${glob} on ${JSON.stringify(name)}: ${ours(name)}, expected ${theirs.test(name)}`);
+        compared++;
+      }
+    }
+    expect(compared).toBe(1365 * 127);
+  });
+
+  it('matches adversarial patterns without freezing the process', () => {
+    // Such patterns froze a backtracking matcher (5 s for the first, hours for the second). The VM
+    // timeout turns a frozen match into a failed test instead of a hung suite; it is a liveness bound,
+    // far above the microseconds a linear matcher needs.
+    const cases = [
+      { glob: '*a*a*a*a*a*a*b', name: 'a'.repeat(64) },
+      { glob: '*a'.repeat(12) + '*b', name: 'a'.repeat(255) },
+      { glob: '*?'.repeat(100) + 'b', name: 'a'.repeat(255) },
+    ];
+    for (const { glob, name } of cases) {
+      const match = compileGlob(glob);
+      expect(runInNewContext('match(name)', { match, name }, { timeout: 20_000 })).toBe(false);
+      expect(runInNewContext('match(name + "b")', { match, name }, { timeout: 20_000 })).toBe(true);
+    }
+  });
+
+  it('refuses patterns longer than 256 characters, naming the field', () => {
+    const result = folderMonitorConnector.integration!.configuration.safeParse({ path: '/tmp', pattern: '*'.repeat(257) });
+    expect(result.error!.issues[0]).toMatchObject({ path: ['pattern'], message: 'pattern must be at most 256 characters' });
   });
 });

@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { z } from 'zod';
 import { defineConnector } from '../sdk';
+import { compileGlob, MAX_GLOB_LENGTH } from './glob';
 
 /** Integration connectors have no connection-instance settings. */
 const NoSettings = z.object({});
@@ -9,18 +10,13 @@ type NoSettings = z.infer<typeof NoSettings>;
 export const FolderMonitorConfiguration = z.object({
   path: z.string().trim().min(1, 'path is required'),
   /** A file-name glob (`*` and `?`), e.g. `*.csv`; all files when omitted. */
-  pattern: z.string().min(1).optional(),
+  pattern: z.string().min(1).max(MAX_GLOB_LENGTH, `pattern must be at most ${MAX_GLOB_LENGTH} characters`).optional(),
 });
 export type FolderMonitorConfiguration = z.infer<typeof FolderMonitorConfiguration>;
 
 /** What a refresh remembers: the file names it saw (sorted). */
 export const FolderState = z.object({ files: z.array(z.string()) });
 export type FolderState = z.infer<typeof FolderState>;
-
-export function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`);
-}
 
 const list = (names: string[]) => (names.length > 5 ? `${names.slice(0, 5).join(', ')}, …` : names.join(', '));
 
@@ -53,12 +49,12 @@ export const folderMonitorConnector = defineConnector<NoSettings, FolderMonitorC
   integration: {
     configuration: FolderMonitorConfiguration,
     async refresh({ configuration, previousState }) {
-      const matches = configuration.pattern ? globToRegExp(configuration.pattern) : undefined;
+      const matches = configuration.pattern ? compileGlob(configuration.pattern) : undefined;
       const entries = await readdir(configuration.path, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
         throw new Error(`Cannot catalogue folder ${configuration.path}: ${err.code ?? err.message}`);
       });
       const files = entries
-        .filter((entry) => entry.isFile() && (!matches || matches.test(entry.name)))
+        .filter((entry) => entry.isFile() && (!matches || matches(entry.name)))
         .map((entry) => entry.name)
         .sort();
       const previous = FolderState.safeParse(previousState);

@@ -1,0 +1,78 @@
+import { rmSync } from 'node:fs';
+import { buildProgram } from '../../src/cli/main';
+import { version } from '../../package.json';
+import { buildTetherPackage, runTether } from '../support/built-tether';
+
+// The real bin/tether.js of a built package, run as a child process: what a user types.
+let root: string;
+beforeAll(async () => {
+  root = await buildTetherPackage();
+}, 180_000);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const commands = buildProgram().commands.map((command) => command.name());
+
+test('tether --help lists every command and the exit codes, exit 0', async () => {
+  const result = await runTether(root, ['--help']);
+  expect(result.code).toBe(0);
+  for (const name of commands) expect(result.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+  expect(result.stdout).toContain('Exit codes: 0 done, 1 the command failed, 2 wrong command line.');
+});
+
+test.each(commands)('tether %s --help answers with its usage, exit 0', async (name) => {
+  const result = await runTether(root, [name, '--help']);
+  expect(result.code).toBe(0);
+  expect(result.stdout).toContain(`Usage: tether ${name}`);
+  expect(result.stderr).toBe('');
+});
+
+test('tether --version prints the package version', async () => {
+  const result = await runTether(root, ['--version']);
+  expect(result).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+});
+
+test('an unknown command is refused with exit 2 and a suggestion', async () => {
+  const result = await runTether(root, ['wroker']);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toContain("error: unknown command 'wroker'");
+  expect(result.stderr).toContain('Did you mean worker?');
+});
+
+test('an unknown flag is refused with exit 2, for the program and for a command', async () => {
+  const top = await runTether(root, ['--frobnicate']);
+  expect(top.code).toBe(2);
+  expect(top.stderr).toContain("error: unknown option '--frobnicate'");
+  const replay = await runTether(root, ['replay', '--help-me']);
+  expect(replay.code).toBe(2);
+  expect(replay.stderr).toContain("error: unknown option '--help-me'");
+});
+
+test('an option missing its value is refused with exit 2, never taken for a path', async () => {
+  const result = await runTether(root, ['replay', '--query']);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toContain("option '-q, --query <query>' argument missing");
+});
+
+test('a command that fails at start exits 1 with one line naming the setting', async () => {
+  const result = await runTether(root, ['worker'], { env: { ...process.env, TEMPORAL_ADDRESS: '', PORT: 'abc' } });
+  expect(result.code).toBe(1);
+  expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  expect(result.stderr).toContain('PORT');
+});
+
+test('a start with several bad settings reports every one of them, one line each', async () => {
+  const env = { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1', TETHER_ADMIN_TOKEN: 'short', TETHER_SPI_USER: 'catalog', TETHER_SPI_PASSWORD: 'pw', TETHER_SPI_TOKEN: 'tiny' };
+  const result = await runTether(root, ['worker'], { env });
+  expect(result.code).toBe(1);
+  expect(result.stderr.trim().split('\n')).toEqual([
+    'Invalid setting TETHER_ADMIN_TOKEN: must be at least 16 characters',
+    'Invalid setting TETHER_SPI_PASSWORD: must be at least 8 characters',
+    'Invalid setting TETHER_SPI_TOKEN: must be at least 16 characters',
+  ]);
+});
+
+test('replay of a history file that does not exist exits 1 naming it', async () => {
+  const result = await runTether(root, ['replay', 'no-such-history.json']);
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain('no-such-history.json');
+});
