@@ -79,7 +79,8 @@ export function errorHandler(log: Logger): Middleware {
       if (known) {
         ctx.status = known.status;
         ctx.body = errorBody(known);
-        if (known.status === 401) ctx.set('WWW-Authenticate', 'Basic realm="tether", Bearer');
+        // Two headers, not one combined list: Chromium only prompts for Basic when it is a challenge of its own.
+        if (known.status === 401) ctx.set('WWW-Authenticate', ['Basic realm="tether", charset="UTF-8"', 'Bearer realm="tether"']);
         ctx.set(errorHeaders(known));
         return;
       }
