@@ -28,7 +28,7 @@ describe('a plugin connector named in the config file', () => {
     expect(await greet('EN', { name: 'Ada' })).toEqual({ status: 200, body: { outputs: { greeting: 'Hello, Ada!' } } });
   });
 
-  it("maps the plugin's own BusinessError to 422", async () => {
+  it('maps the BusinessError it throws (from tether/sdk) to 422', async () => {
     const response = await greet('EN', { name: 'nobody' });
     expect(response.status).toBe(422);
     expect(response.body.error).toMatchObject({ code: 'BUSINESS_ERROR', message: 'There is nobody to greet', details: { name: 'nobody' } });

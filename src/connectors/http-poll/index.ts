@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { defineConnector } from '../sdk';
+import { defineConnector, z } from '../../sdk';
 
 /** Integration connectors have no connection-instance settings. */
 const NoSettings = z.object({});

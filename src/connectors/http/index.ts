@@ -1,6 +1,4 @@
-import { z } from 'zod';
-import { BusinessError, TargetTimeoutError, TargetUnavailableError } from '../errors';
-import { defineConnector } from '../sdk';
+import { BusinessError, defineConnector, TargetTimeoutError, TargetUnavailableError, z } from '../../sdk';
 
 const BearerAuth = z.object({ type: z.literal('bearer'), token: z.string().min(1) });
 const BasicAuth = z.object({ type: z.literal('basic'), username: z.string().min(1), password: z.string() });
