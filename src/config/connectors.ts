@@ -5,6 +5,7 @@ import { ConfigFileError, findConfigFile, keyPath, readConfigFile, type LoadedCo
 import { builtinConnectors } from '../connectors/builtins';
 import { registerTypeScript } from '../sdk/typescript';
 import { ConnectorRegistry, type RegisteredConnector } from '../connectors/registry';
+import { SecretStore } from '../connectors/secrets';
 import { ConnectorDeclarationError, defineConnector, type ConnectionInstance, type ConnectorDefinition } from '../connectors/sdk';
 
 export interface LoadOptions {
@@ -20,7 +21,9 @@ export interface LoadOptions {
 export function loadConnectorRegistry(settings: Pick<Settings, 'TETHER_CONFIG'>, options: LoadOptions = {}): ConnectorRegistry {
   const file = findConfigFile(settings.TETHER_CONFIG, options.cwd);
   if (!file) return new ConnectorRegistry(devDefaults());
-  return new ConnectorRegistry(connectorsFrom(readConfigFile(file, options.env ?? process.env)));
+  const loaded = readConfigFile(file, options.env ?? process.env);
+  const connectors = connectorsFrom(loaded);
+  return new ConnectorRegistry(connectors, secretsFrom(loaded, connectors));
 }
 
 /** No config file: the example connector (DEV, PROD) and the integration connectors, so a bare start shows something. */
@@ -107,4 +110,16 @@ export function connectorsFrom({ path, config, unresolved }: LoadedConfigFile): 
   });
   if (problems.length > 0) throw new ConfigFileError(problems);
   return connectors;
+}
+
+/** The declared secrets; a connector type no configured integration connector has is a typo, refused at start. */
+export function secretsFrom({ path, config }: LoadedConfigFile, connectors: RegisteredConnector[]): SecretStore {
+  const types = new Set(connectors.filter((c) => c.definition.integration).map((c) => c.definition.type));
+  const problems = Object.entries(config.secrets).flatMap(([name, secret]) =>
+    secret.connectorTypes.flatMap((type, index) =>
+      types.has(type) ? [] : [`${path}: secrets.${name}.connectorTypes[${index}]: ${type} is not an integration connector of this file (${[...types].join(', ') || 'none configured'})`],
+    ),
+  );
+  if (problems.length > 0) throw new ConfigFileError(problems);
+  return new SecretStore(config.secrets);
 }
