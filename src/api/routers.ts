@@ -6,6 +6,7 @@ import type { ApiDeps } from './app';
 import { apiAuthentication, type ApiRoute } from './auth';
 import { buildRouter } from './route';
 import { codecAllowedOrigins, codecRoutes } from './routes/codec';
+import { connectorValidationRoutes } from './routes/connector-validation';
 import { executionsRoutes } from './routes/executions';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
@@ -29,6 +30,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     }),
     ...executionsRoutes(deps),
     ...platformConnectionRoutes(deps),
+    ...connectorValidationRoutes(deps),
     ...daemonRoutes(deps),
     // The SPI stays last: its `/{connector}/{action}` route would claim any other two-segment path.
     ...spiRoutes(deps),
