@@ -4,6 +4,7 @@ import { AesGcmPayloadCodec } from '../temporal/codec';
 import { metrics } from '../metrics';
 import type { ApiDeps } from './app';
 import type { OperationDoc } from './openapi';
+import { behavioursRouteDocs, createBehavioursRouter } from './routes/behaviours';
 import { codecAllowedOrigins, codecRouteDocs, createCodecRouter } from './routes/codec';
 import { createExecutionsRouter, executionsRouteDocs } from './routes/executions';
 import { createHealthRouter, healthRouteDocs } from './routes/health';
@@ -13,7 +14,7 @@ import { createPlatformConnectionRouter, platformConnectionRouteDocs } from './r
 import { createSpiRouter, spiActionDocs, spiRouteDocs } from './routes/spi';
 
 /** Every documented operation; the OpenAPI test checks that each route below has one. */
-export const routeDocs: OperationDoc[] = [...healthRouteDocs, ...openApiRouteDocs, ...metricsRouteDocs, ...codecRouteDocs, ...executionsRouteDocs, ...daemonRouteDocs, ...platformConnectionRouteDocs, ...spiRouteDocs];
+export const routeDocs: OperationDoc[] = [...healthRouteDocs, ...openApiRouteDocs, ...metricsRouteDocs, ...codecRouteDocs, ...executionsRouteDocs, ...daemonRouteDocs, ...platformConnectionRouteDocs, ...behavioursRouteDocs, ...spiRouteDocs];
 
 /** One router per resource, in matching order. */
 export function createRouters(deps: ApiDeps): Router[] {
@@ -28,6 +29,7 @@ export function createRouters(deps: ApiDeps): Router[] {
     }),
     createExecutionsRouter(deps),
     createPlatformConnectionRouter(deps),
+    createBehavioursRouter(deps),
     ...createDaemonRouters(deps),
     // The SPI router stays last: its `/{connector}/{action}` route would claim any other two-segment path.
     createSpiRouter(deps),

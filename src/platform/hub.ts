@@ -6,6 +6,8 @@ import { errorHandler } from '../api/errors';
 import { createLogger, type Logger } from '../logging/logger';
 import { createAdminRouter } from './admin-router';
 import { requirePlatformAuth } from './auth';
+import { BehaviourStore } from './behaviour-store';
+import { createBehaviourCallRouter, createBehavioursAdminRouter } from './behaviours-router';
 import { CredentialStore } from './credential-store';
 import { defaultMaxFrameBytes } from './frames';
 import { Relay } from './relay';
@@ -42,6 +44,7 @@ export interface PlatformHub {
 export async function startPlatformHub(options: PlatformHubOptions): Promise<PlatformHub> {
   const log = options.log ?? createLogger('info', 'tether-platform');
   const store = await CredentialStore.open(options.dataDir);
+  const behaviours = await BehaviourStore.open(options.dataDir);
   const relay = new Relay();
   const tokens = { adminToken: options.adminToken, userTokens: options.userTokens ?? [] };
 
@@ -55,13 +58,15 @@ export async function startPlatformHub(options: PlatformHubOptions): Promise<Pla
   };
   app.use(health);
   const admin = createAdminRouter(store, relay);
-  const relayRouter = createRelayRouter(store, relay, options.relayTimeoutMs ?? 45_000);
+  const relayTimeoutMs = options.relayTimeoutMs ?? 45_000;
+  const relayRouter = createRelayRouter(store, relay, relayTimeoutMs);
   app.use(async (ctx, next) => {
     if (ctx.path.startsWith('/admin/')) return requirePlatformAuth(tokens, ['admin'])(ctx, next);
     if (ctx.path.startsWith('/connectors/')) return requirePlatformAuth(tokens, ['admin', 'user'])(ctx, next);
     return next();
   });
-  for (const router of [admin, relayRouter]) {
+  // The behaviour call route comes before the SPI relay, whose `/connectors/{id}/{*path}` would claim it.
+  for (const router of [admin, createBehavioursAdminRouter(behaviours, store, relay), createBehaviourCallRouter(store, relay, relayTimeoutMs), relayRouter]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }
@@ -69,6 +74,7 @@ export async function startPlatformHub(options: PlatformHubOptions): Promise<Pla
   const server = createServer(app.callback());
   const sockets = attachConnectorSocketServer(server, {
     store,
+    behaviours,
     relay,
     log,
     maxFrameBytes: options.maxFrameBytes ?? defaultMaxFrameBytes,
