@@ -2,6 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import type { ActionRequest, ActionResult, HealthCheckRequest } from '../contracts/action';
 import { ConnectorConfigError, FailureType } from '../connectors/errors';
+import { redactError, redactValue, secretSettingValues } from '../connectors/redaction';
 import type { ConnectorRegistry } from '../connectors/registry';
 import type { HealthReport } from '../connectors/sdk';
 import { recordExecution } from '../metrics';
@@ -58,8 +59,11 @@ export function createActionActivities({ registry, log }: ActionActivityDeps) {
       // Counted here, in the worker, so executions nobody waits for (async, relayed) are counted too.
       const record = (outcome: ExecutionOutcome) =>
         recordExecution({ connector: request.connectorPath, action: request.actionName, outcome, durationSeconds: (performance.now() - started) / 1000 });
+      // The instance's secret settings, removed from whatever the attempt reports (SPI errors, histories, logs).
+      let secrets: string[] = [];
       try {
         const { connector, instance } = resolve(registry, request.connectorPath, request.connectionInstanceId);
+        secrets = secretSettingValues(connector.definition.secretSettings, instance.settings);
         const action = connector.definition.actions.find((candidate) => candidate.path === request.actionPath);
         if (!action) throw new ConnectorConfigError(`Action ${request.actionPath} of ${request.connectorPath} is not configured on this worker`);
         const outputs = await action.handler({
@@ -71,7 +75,7 @@ export function createActionActivities({ registry, log }: ActionActivityDeps) {
         record('succeeded');
         return { outputs };
       } catch (err) {
-        const failure = toFailure(err);
+        const failure = toFailure(redactError(err, secrets));
         const outcome = finalOutcome(failure, request, context.info.attempt);
         if (outcome) record(outcome);
         throw failure;
@@ -81,15 +85,18 @@ export function createActionActivities({ registry, log }: ActionActivityDeps) {
     /** Never throws for a failing target: the SPI reports CONNECTION_FAILURE with the reason. */
     async checkHealth(request: HealthCheckRequest): Promise<HealthReport> {
       const context = Context.current();
+      let secrets: string[] = [];
       try {
         const { connector, instance } = resolve(registry, request.connectorPath, request.connectionInstanceId);
-        return await connector.definition.checkHealth({
+        secrets = secretSettingValues(connector.definition.secretSettings, instance.settings);
+        const report = await connector.definition.checkHealth({
           instance,
           signal: context.cancellationSignal,
           log: log.child({ connector: request.connectorPath, healthCheck: instance.id }),
         });
+        return redactValue(report, secrets);
       } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
+        const message = redactValue(err instanceof Error ? err.message : String(err), secrets);
         return { status: 'CONNECTION_FAILURE', message, messages: [{ severity: 'ERROR', message }] };
       }
     },

@@ -1,6 +1,8 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
+import { redactText, redactValue } from '../connectors/redaction';
 import type { ConnectorRegistry } from '../connectors/registry';
+import { secretReferences } from '../connectors/secrets';
 import { setConnectorState } from '../metrics';
 
 export interface DaemonConnectorDeps {
@@ -44,7 +46,14 @@ export function createDaemonConnectorActivities({ registry, log }: DaemonConnect
       const problems = parsed.error.issues.map((issue) => `configuration.${issue.path.join('.') || '(root)'}: ${issue.message}`);
       return { error: `Invalid configuration for ${call.connectorType}: ${problems.join('; ')}` } as const;
     }
-    return { connector, configuration: parsed.data } as const;
+    // Secrets the definition references must be declared for this connector: checked before the first refresh.
+    const user = { connectorType: connector.type, group: call.group, connectorName: call.connectorName };
+    const refused = secretReferences(parsed.data).flatMap(({ at, name }) => {
+      const refusal = registry.secrets.refusal(name, user);
+      return refusal ? [`configuration.${at}: ${refusal}`] : [];
+    });
+    if (refused.length) return { error: `Invalid configuration for ${call.connectorType}: ${refused.join('; ')}` } as const;
+    return { connector, configuration: parsed.data, user } as const;
   }
 
   // The metric shows each connector's state as of its last validation or refresh in this worker.
@@ -65,19 +74,22 @@ export function createDaemonConnectorActivities({ registry, log }: DaemonConnect
       if ('error' in resolved) throw ApplicationFailure.nonRetryable(resolved.error!, 'ConnectorConfigError');
       // Heartbeats let Temporal notice a worker that died mid-refresh without waiting for the whole timeout.
       const beat = setInterval(() => context.heartbeat(), 2_000);
+      // Values revealed to this refresh are removed from what it reports (status view, history).
+      const revealed: string[] = [];
       try {
         const result = await resolved.connector.integration!.refresh({
           configuration: resolved.configuration,
           connectorName: request.connectorName,
           previousState: request.previousState,
+          secrets: registry.secrets.resolverFor(resolved.user, revealed),
           signal: context.cancellationSignal,
           log: log.child({ integrationConnector: request.connectorName, connectorType: request.connectorType }),
         });
         publishState(request, 'RUNNING');
-        return { summary: result.summary, state: result.state ?? null };
+        return { summary: redactText(result.summary, revealed), state: redactValue(result.state ?? null, revealed) };
       } catch (err) {
         publishState(request, 'RESTARTING');
-        throw ApplicationFailure.nonRetryable(err instanceof Error ? err.message : String(err), RefreshFailed);
+        throw ApplicationFailure.nonRetryable(redactText(err instanceof Error ? err.message : String(err), revealed), RefreshFailed);
       } finally {
         clearInterval(beat);
       }

@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Credentials } from '../config/credentials';
 import type { IntegrationGroupConfig } from '../contracts/daemon';
 import { IntegrationGroupDefinition } from '../contracts/metadata';
+import { displayUrl, fetchWithinOrigin, refusedRedirectMessage } from '../connectors/outbound-http';
 
 export interface DaemonMetadataDeps {
   /** This Tether's own admin token is presented to the metadata server (a remote one must accept it). */
@@ -21,15 +22,21 @@ export function createDaemonMetadataActivities({ credentials }: DaemonMetadataDe
   return {
     /** 404 means "no such group" (the reconciler runs nothing); anything else unexpected fails the read. */
     async fetchGroupDefinition(group: IntegrationGroupConfig): Promise<FetchedDefinition> {
-      const url = groupDefinitionUrl(group);
-      let response: Response;
+      const url = displayUrl(groupDefinitionUrl(group));
+      let answer;
       try {
-        response = await fetch(url, {
+        // The admin token goes to the configured metadata server's origin and nowhere else: no cross-origin redirects.
+        answer = await fetchWithinOrigin(groupDefinitionUrl(group), {
           headers: { accept: 'application/json', authorization: `Bearer ${credentials.adminToken}` },
           signal: AbortSignal.timeout(10_000),
         });
       } catch (err) {
         throw new Error(`Metadata server ${url} did not answer: ${(err as Error).message}`);
+      }
+      const { response } = answer;
+      if (answer.refusedRedirect) {
+        await response.body?.cancel();
+        throw ApplicationFailure.nonRetryable(`Metadata server ${refusedRedirectMessage('GET', answer.url, response, answer.refusedRedirect)}`, 'MetadataRedirectRefused');
       }
       if (response.status === 404) return { found: false, reason: `Group ${group.integrationGroupQualifiedName} is not defined on ${group.omagserverName}` };
       if (!response.ok) {

@@ -8,9 +8,9 @@ import type { Settings } from '../config/settings';
 import type { ConnectorRegistry } from '../connectors/registry';
 import type { KeyRing } from '../temporal/codec';
 import type { ReadinessCheck } from '../temporal/readiness';
-import { jsonBody } from './body';
 import { errorHandler } from './errors';
-import { createRouters } from './routers';
+import { canonicalPaths, methodNotAllowed } from './route';
+import { createApiRouter } from './routers';
 
 /** Everything the HTTP API needs; built once per process by the runtime. */
 export interface ApiDeps {
@@ -29,7 +29,7 @@ export interface ApiDeps {
   readiness: ReadinessCheck[];
 }
 
-/** Builds the Koa application: request ids, the one error path, body parsing, then one router per resource. */
+/** Builds the Koa application: request ids, the one error path, canonical paths, then the route table's router. */
 export function createApp(deps: ApiDeps): Koa {
   const app = new Koa();
   app.proxy = true;
@@ -42,10 +42,8 @@ export function createApp(deps: ApiDeps): Koa {
     deps.log.info({ requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) }, 'request');
   });
   app.use(errorHandler(deps.log));
-  app.use(jsonBody(deps.settings.TETHER_BODY_LIMIT_BYTES));
-  for (const router of createRouters(deps)) {
-    app.use(router.routes());
-    app.use(router.allowedMethods());
-  }
+  app.use(canonicalPaths());
+  app.use(methodNotAllowed());
+  app.use(createApiRouter(deps).routes());
   return app;
 }

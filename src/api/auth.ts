@@ -1,13 +1,10 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Middleware } from 'koa';
+import type { Context } from 'koa';
 import type { Credentials } from '../config/credentials';
-import { ApiError } from './errors';
+import { CODEC_SESSION_COOKIE, isValidCodecSession } from './codec-session';
+import type { Authentication, Route, RouteDoc } from './route';
+import { safeEqual } from './safe-equal';
 
-/** Constant-time comparison that does not leak the length of the expected value. */
-export function safeEqual(given: string, expected: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
+export { safeEqual };
 
 /** What an Authorization header carries, scheme decoded. */
 export type PresentedCredentials = { kind: 'bearer'; token: string } | { kind: 'basic'; user: string; password: string } | undefined;
@@ -25,40 +22,48 @@ export function presentedCredentials(header: string): PresentedCredentials {
   return undefined;
 }
 
-/** Which caller a credential identifies, if any. */
-export type Principal = 'admin' | 'spi';
+/**
+ * Who is calling the API: `admin` (Bearer TETHER_ADMIN_TOKEN), `spi` (Basic TETHER_SPI_USER/PASSWORD or Bearer
+ * TETHER_SPI_TOKEN), `admin-password` (Basic, any user, the admin token as password: what a browser's login
+ * prompt sends), `codec-session` (the cookie from GET /codec/login, only when no Authorization header is sent).
+ */
+export type ApiPrincipal = 'admin' | 'spi' | 'admin-password' | 'codec-session';
 
-export function identify(header: string, credentials: Credentials): Principal | undefined {
+/** The API's access policies: what a route's `auth` may name, and the principals each admits. */
+export const apiPolicies = {
+  spi: ['spi', 'admin'],
+  admin: ['admin'],
+  /** The codec endpoints: the admin token, or the UI's session cookie. */
+  'admin-session': ['admin', 'codec-session'],
+  /** Starting a codec session: the admin token as Bearer or as a Basic password. */
+  'admin-login': ['admin', 'admin-password'],
+} as const satisfies Record<string, readonly ApiPrincipal[]>;
+export type ApiAuth = keyof typeof apiPolicies;
+export type ApiRoute = Route<ApiAuth>;
+export type ApiRouteDoc = RouteDoc<ApiAuth>;
+
+export function identifyApiCaller(ctx: Context, credentials: Credentials): ApiPrincipal | 'none' | 'invalid' {
+  const header = ctx.get('authorization');
+  if (!header) return isValidCodecSession(ctx.cookies.get(CODEC_SESSION_COOKIE), credentials.adminToken) ? 'codec-session' : 'none';
   const given = presentedCredentials(header);
-  if (!given) return undefined;
+  if (!given) return 'invalid';
   if (given.kind === 'bearer') {
     if (safeEqual(given.token, credentials.adminToken)) return 'admin';
     if (credentials.spiToken !== undefined && safeEqual(given.token, credentials.spiToken)) return 'spi';
-    return undefined;
+    return 'invalid';
   }
-  if (credentials.spiUser === undefined || credentials.spiPassword === undefined) return undefined;
-  const userOk = safeEqual(given.user, credentials.spiUser);
-  const passwordOk = safeEqual(given.password, credentials.spiPassword);
-  return userOk && passwordOk ? 'spi' : undefined;
+  if (credentials.spiUser !== undefined && credentials.spiPassword !== undefined) {
+    const userOk = safeEqual(given.user, credentials.spiUser);
+    const passwordOk = safeEqual(given.password, credentials.spiPassword);
+    if (userOk && passwordOk) return 'spi';
+  }
+  return safeEqual(given.password, credentials.adminToken) ? 'admin-password' : 'invalid';
 }
 
-/**
- * Lets a request through when its Authorization header identifies one of the allowed principals:
- * 401 when none or wrong credentials are given, 403 when valid credentials of another kind are.
- */
-export function authorize<P extends string>(identifyHeader: (header: string) => P | undefined, allowed: P[], missing: string): Middleware {
-  return async (ctx, next) => {
-    const header = ctx.get('authorization');
-    if (!header) throw new ApiError(401, 'UNAUTHENTICATED', missing);
-    const principal = identifyHeader(header);
-    if (!principal) throw new ApiError(401, 'UNAUTHENTICATED', 'Invalid credentials');
-    if (!allowed.includes(principal)) throw new ApiError(403, 'FORBIDDEN', `These credentials may not call ${ctx.path}`);
-    ctx.state.principal = principal;
-    return next();
+export function apiAuthentication(credentials: Credentials): Authentication<ApiAuth, ApiPrincipal> {
+  return {
+    policies: apiPolicies,
+    identify: (ctx) => identifyApiCaller(ctx, credentials),
+    missing: 'Missing Authorization header (HTTP Basic or Bearer)',
   };
-}
-
-/** Tether's own credentials: HTTP Basic or Bearer for the SPI, Bearer admin token for admin routes. */
-export function requireAuth(credentials: Credentials, allowed: Principal[]): Middleware {
-  return authorize((header) => identify(header, credentials), allowed, 'Missing Authorization header (HTTP Basic or Bearer)');
 }

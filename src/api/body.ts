@@ -1,13 +1,16 @@
 import type { Middleware } from 'koa';
 import { ApiError } from './errors';
+import { jsonDepthExceeds, maxJsonDepth } from './json-depth';
 
 /**
- * Reads a JSON body into ctx.request.body, refusing bodies over the limit (413) and malformed JSON (400).
+ * Reads a JSON body into ctx.request.body, refusing bodies over the limit (413), nested deeper than
+ * {@link maxJsonDepth} (400) and malformed JSON (400).
  * An empty body reads as undefined so the route's schema names what is missing.
  */
 export function jsonBody(limitBytes: number): Middleware {
   return async (ctx, next) => {
-    if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(ctx.method)) return next();
+    // Read once, even when two matched routes each carry this middleware.
+    if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(ctx.method) || ctx.state.rawBody !== undefined) return next();
     const declared = Number(ctx.get('content-length') || 0);
     if (declared > limitBytes) throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${limitBytes} bytes`);
     const chunks: Buffer[] = [];
@@ -22,6 +25,7 @@ export function jsonBody(limitBytes: number): Middleware {
     if (text.trim() === '') {
       (ctx.request as { body?: unknown }).body = undefined;
     } else if (ctx.is('json') !== false || ctx.get('content-type') === '') {
+      if (jsonDepthExceeds(text, maxJsonDepth)) throw new ApiError(400, 'JSON_TOO_DEEP', `Request body nests arrays and objects deeper than ${maxJsonDepth} levels`);
       try {
         (ctx.request as { body?: unknown }).body = JSON.parse(text);
       } catch (err) {

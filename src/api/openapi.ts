@@ -1,22 +1,23 @@
 import { z } from 'zod';
 import { ErrorBody } from '../contracts/errors';
+import { apiPolicies, type ApiPrincipal, type ApiRouteDoc } from './auth';
+import { CODEC_SESSION_COOKIE } from './codec-session';
+import { paramsSchema } from './route';
 
-/** Who may call an operation: maps to the OpenAPI security requirement. */
-export type OperationAuth = 'none' | 'spi' | 'admin';
+/** One documented route of the API (the routes themselves carry these fields: see route.ts). */
+export type OperationDoc = ApiRouteDoc;
 
-/** One documented route. Routers export these next to their handlers, built from the same zod schemas they validate with. */
-export interface OperationDoc {
-  method: 'get' | 'post' | 'put' | 'delete';
-  /** Koa-style path, e.g. `/admin/executions/:executionId`. */
-  path: string;
-  summary: string;
-  tag: string;
-  auth: OperationAuth;
-  query?: z.ZodObject;
-  body?: z.ZodType;
-  /** Extra request headers the operation reads (e.g. Idempotency-Key). */
-  headers?: Record<string, string>;
-  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+/** The OpenAPI security scheme(s) each principal authenticates with. */
+const principalSchemes: Record<ApiPrincipal, string[]> = {
+  spi: ['spiBasic', 'spiBearer'],
+  admin: ['adminBearer'],
+  'admin-password': ['adminBasic'],
+  'codec-session': ['codecSession'],
+};
+
+function security(auth: OperationDoc['auth']) {
+  if (auth === 'public') return [];
+  return apiPolicies[auth].flatMap((principal) => principalSchemes[principal]).map((scheme) => ({ [scheme]: [] }));
 }
 
 /** The JSON error body every Tether endpoint answers with (DESIGN §4). */
@@ -47,7 +48,7 @@ function toSchema(schema: z.ZodType, io: 'input' | 'output') {
 const toOpenApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
 
 function operation(doc: OperationDoc) {
-  const pathParams = [...doc.path.matchAll(/:(\w+)/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+  const pathParams = Object.entries(paramsSchema(doc).shape).map(([name, schema]) => ({ name, in: 'path', required: true, schema: toSchema(schema as z.ZodType, 'input') }));
   const queryParams = doc.query
     ? Object.entries(doc.query.shape).map(([name, schema]) => ({
         name,
@@ -61,7 +62,7 @@ function operation(doc: OperationDoc) {
     summary: doc.summary,
     tags: [doc.tag],
     operationId: `${doc.method}${toOpenApiPath(doc.path).replace(/[^A-Za-z0-9]+(\w)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
-    ...(doc.auth === 'none' ? { security: [] } : { security: doc.auth === 'admin' ? [{ adminBearer: [] }] : [{ spiBasic: [] }, { spiBearer: [] }, { adminBearer: [] }] }),
+    security: security(doc.auth),
     ...(pathParams.length + queryParams.length + headerParams.length ? { parameters: [...pathParams, ...queryParams, ...headerParams] } : {}),
     ...(doc.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(doc.body, 'input') } } } } : {}),
     responses: Object.fromEntries(
@@ -93,6 +94,8 @@ export function buildOpenApiDocument(docs: OperationDoc[], version: string) {
         spiBasic: { type: 'http', scheme: 'basic', description: 'TETHER_SPI_USER / TETHER_SPI_PASSWORD (what the catalog sends)' },
         spiBearer: { type: 'http', scheme: 'bearer', description: 'TETHER_SPI_TOKEN' },
         adminBearer: { type: 'http', scheme: 'bearer', description: 'TETHER_ADMIN_TOKEN' },
+        adminBasic: { type: 'http', scheme: 'basic', description: 'Any user name, TETHER_ADMIN_TOKEN as the password (a browser login prompt)' },
+        codecSession: { type: 'apiKey', in: 'cookie', name: CODEC_SESSION_COOKIE, description: 'Session cookie from GET /codec/login (codec endpoints only)' },
       },
       schemas: { ErrorBody: toSchema(ErrorBody, 'output') },
     },

@@ -1,37 +1,44 @@
 import type Router from '@koa/router';
-import { createDaemonRouters, daemonRouteDocs } from '../daemon/routers';
+import { daemonRoutes } from '../daemon/routers';
 import { AesGcmPayloadCodec } from '../temporal/codec';
 import { metrics } from '../metrics';
 import type { ApiDeps } from './app';
-import type { OperationDoc } from './openapi';
-import { behavioursRouteDocs, createBehavioursRouter } from './routes/behaviours';
-import { codecAllowedOrigins, codecRouteDocs, createCodecRouter } from './routes/codec';
-import { createExecutionsRouter, executionsRouteDocs } from './routes/executions';
-import { createHealthRouter, healthRouteDocs } from './routes/health';
-import { createMetricsRouter, metricsRouteDocs } from './routes/metrics';
-import { createOpenApiRouter, openApiRouteDocs } from './routes/openapi';
-import { createPlatformConnectionRouter, platformConnectionRouteDocs } from './routes/platform-connection';
-import { createSpiRouter, spiActionDocs, spiRouteDocs } from './routes/spi';
+import { apiAuthentication, type ApiRoute } from './auth';
+import { buildRouter } from './route';
+import { behavioursRoutes } from './routes/behaviours';
+import { codecAllowedOrigins, codecRoutes } from './routes/codec';
+import { executionsRoutes } from './routes/executions';
+import { healthRoutes } from './routes/health';
+import { metricsRoutes } from './routes/metrics';
+import { openApiRoute } from './routes/openapi';
+import { platformConnectionRoutes } from './routes/platform-connection';
+import { spiActionDocs, spiRoutes } from './routes/spi';
 
-/** Every documented operation; the OpenAPI test checks that each route below has one. */
-export const routeDocs: OperationDoc[] = [...healthRouteDocs, ...openApiRouteDocs, ...metricsRouteDocs, ...codecRouteDocs, ...executionsRouteDocs, ...daemonRouteDocs, ...platformConnectionRouteDocs, ...behavioursRouteDocs, ...spiRouteDocs];
-
-/** One router per resource, in matching order. */
-export function createRouters(deps: ApiDeps): Router[] {
-  return [
-    createHealthRouter(deps.readiness),
-    createOpenApiRouter([...routeDocs, ...spiActionDocs(deps.registry)]),
-    createMetricsRouter({ metrics, sdkMetricsPort: deps.settings.TETHER_SDK_METRICS_PORT }),
-    createCodecRouter({
+/**
+ * The API's route table, in matching order: each route declares its path, who may call it and its
+ * documentation; the router and the OpenAPI document are both built from it.
+ */
+export function apiRoutes(deps: ApiDeps): ApiRoute[] {
+  const table: ApiRoute[] = [
+    ...healthRoutes(deps.readiness),
+    openApiRoute(() => [...table, ...spiActionDocs(deps.registry)]),
+    ...metricsRoutes({ metrics, sdkMetricsPort: deps.settings.TETHER_SDK_METRICS_PORT }),
+    ...codecRoutes({
       codec: new AesGcmPayloadCodec(deps.keyRing),
       credentials: deps.credentials,
       allowedOrigins: codecAllowedOrigins(deps.settings, deps.temporalUiUrl),
     }),
-    createExecutionsRouter(deps),
-    createPlatformConnectionRouter(deps),
-    createBehavioursRouter(deps),
-    ...createDaemonRouters(deps),
-    // The SPI router stays last: its `/{connector}/{action}` route would claim any other two-segment path.
-    createSpiRouter(deps),
+    ...executionsRoutes(deps),
+    ...platformConnectionRoutes(deps),
+    ...behavioursRoutes(deps),
+    ...daemonRoutes(deps),
+    // The SPI stays last: its `/{connector}/{action}` route would claim any other two-segment path.
+    ...spiRoutes(deps),
   ];
+  return table;
+}
+
+/** The API's router, built from {@link apiRoutes}: a route without an `auth` declaration refuses to start. */
+export function createApiRouter(deps: ApiDeps, routes: ApiRoute[] = apiRoutes(deps)): Router {
+  return buildRouter(routes, apiAuthentication(deps.credentials), { bodyLimitBytes: deps.settings.TETHER_BODY_LIMIT_BYTES });
 }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { SecretDeclaration, SecretName } from '../connectors/secrets';
 import { SettingsError } from './settings';
 
 /** Raised when the config file cannot be used; the message names the file and the exact key to fix. */
@@ -20,7 +21,13 @@ const ConnectorEntry = z.strictObject({
 });
 
 /** The config file (DESIGN §3). Other top-level sections are left to their owners. */
-export const ConfigFile = z.object({ connectors: z.array(ConnectorEntry) });
+export const ConfigFile = z.object({
+  connectors: z.array(ConnectorEntry),
+  /** Named secrets integration group definitions may reference (`{secretRef: name}`), and who may use each. */
+  secrets: z
+    .record(SecretName, SecretDeclaration, { error: (issue) => (issue.code === 'invalid_key' ? 'expected a secret name of letters, digits, ".", "_" or "-" (at most 100)' : undefined) })
+    .default({}),
+});
 export type ConfigFile = z.infer<typeof ConfigFile>;
 
 /** A config file read and checked, with where it lives (plugins resolve relative to it). */

@@ -4,6 +4,7 @@ import type { Settings } from './settings';
 import { ConfigFileError, findConfigFile, keyPath, readConfigFile, type LoadedConfigFile } from './config-file';
 import { builtinConnectors } from '../connectors/builtins';
 import { ConnectorRegistry, type RegisteredConnector } from '../connectors/registry';
+import { SecretStore } from '../connectors/secrets';
 import { ConnectorDeclarationError, defineConnector, type ConnectionInstance, type ConnectorDefinition } from '../connectors/sdk';
 
 export interface LoadOptions {
@@ -19,7 +20,9 @@ export interface LoadOptions {
 export function loadConnectorRegistry(settings: Settings, options: LoadOptions = {}): ConnectorRegistry {
   const file = findConfigFile(settings.TETHER_CONFIG, options.cwd);
   if (!file) return new ConnectorRegistry(devDefaults());
-  return new ConnectorRegistry(connectorsFrom(readConfigFile(file, options.env ?? process.env)));
+  const loaded = readConfigFile(file, options.env ?? process.env);
+  const connectors = connectorsFrom(loaded);
+  return new ConnectorRegistry(connectors, secretsFrom(loaded, connectors));
 }
 
 /** No config file: the example connector (DEV, PROD) and the integration connectors, so a bare start shows something. */
@@ -92,4 +95,17 @@ export function connectorsFrom({ path, config }: LoadedConfigFile): RegisteredCo
     });
     return { definition, instances };
   });
+}
+
+/** The declared secrets; a connector type no configured integration connector has is a typo, refused at start. */
+export function secretsFrom({ path, config }: LoadedConfigFile, connectors: RegisteredConnector[]): SecretStore {
+  const types = new Set(connectors.filter((c) => c.definition.integration).map((c) => c.definition.type));
+  for (const [name, secret] of Object.entries(config.secrets)) {
+    secret.connectorTypes.forEach((type, index) => {
+      if (!types.has(type)) {
+        throw new ConfigFileError(`${path}: secrets.${name}.connectorTypes[${index}]: ${type} is not an integration connector of this file (${[...types].join(', ') || 'none configured'})`);
+      }
+    });
+  }
+  return new SecretStore(config.secrets);
 }

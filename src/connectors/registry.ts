@@ -1,5 +1,6 @@
 import type { ConnectionInstance, ConnectorDefinition } from './sdk';
 import { ConnectorDeclarationError } from './sdk';
+import { SecretStore } from './secrets';
 
 /** A connector with its configured connection instances (settings validated and secrets resolved). */
 export interface RegisteredConnector {
@@ -11,7 +12,11 @@ export interface RegisteredConnector {
 export class ConnectorRegistry {
   private readonly byPath = new Map<string, RegisteredConnector>();
 
-  constructor(connectors: RegisteredConnector[]) {
+  constructor(
+    connectors: RegisteredConnector[],
+    /** Secrets declared in the config file for integration connectors. */
+    readonly secrets = new SecretStore(),
+  ) {
     for (const connector of connectors) {
       const { path, name } = connector.definition;
       const existing = this.byPath.get(path);

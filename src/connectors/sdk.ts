@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Logger } from 'pino';
+import type { SecretResolver } from './secrets';
 
 /** Input types of the Remote Connector SPI (seed 002). */
 export const SpiInputType = z.enum(['String', 'Integer', 'Double', 'DateTime', 'Object', 'Boolean']);
@@ -78,6 +79,8 @@ export interface RefreshContext<Configuration> {
   connectorName: string;
   /** State the previous refresh returned (e.g. what a folder held), so a refresh can report changes. */
   previousState: unknown;
+  /** Reveals the secrets the configuration references (`{secretRef}`), if the operator allows this connector to use them. */
+  secrets: SecretResolver;
   signal: AbortSignal;
   log: Logger;
 }

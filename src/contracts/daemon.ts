@@ -4,11 +4,15 @@
  * new workflow costs more CPU than a no-op action itself.
  */
 import { z } from 'zod';
+import { httpUrl } from './http-url';
 
 /** Egeria's integration group configuration (seed 001); properties Tether does not know are ignored. */
 export const IntegrationGroupConfig = z.object({
   class: z.literal('IntegrationGroupConfig', { error: 'class must be "IntegrationGroupConfig"' }),
-  omagserverPlatformRootURL: z.url({ error: 'omagserverPlatformRootURL must be an http(s) URL' }),
+  omagserverPlatformRootURL: httpUrl({
+    invalid: 'omagserverPlatformRootURL must be an http(s) URL',
+    credentials: "omagserverPlatformRootURL must not contain credentials (user:password@); Tether presents its own admin token to the metadata server",
+  }),
   omagserverName: z.string({ error: 'omagserverName is required' }).trim().min(1, 'omagserverName is required'),
   integrationGroupQualifiedName: z
     .string({ error: 'integrationGroupQualifiedName is required' })

@@ -1,17 +1,18 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
-import { jsonBody } from '../api/body';
+import { z } from 'zod';
 import { errorHandler } from '../api/errors';
+import { buildRouter, canonicalPaths, methodNotAllowed } from '../api/route';
 import { createLogger, type Logger } from '../logging/logger';
-import { createAdminRouter } from './admin-router';
-import { requirePlatformAuth } from './auth';
+import { adminRoutes } from './admin-router';
+import { hubAuthentication, type HubRoute } from './auth';
 import { BehaviourStore } from './behaviour-store';
-import { createBehaviourCallRouter, createBehavioursAdminRouter } from './behaviours-router';
+import { behaviourCallRoutes, behavioursAdminRoutes } from './behaviours-router';
 import { CredentialStore } from './credential-store';
 import { defaultMaxFrameBytes } from './frames';
 import { Relay } from './relay';
-import { createRelayRouter } from './relay-router';
+import { relayRoutes } from './relay-router';
 import { attachConnectorSocketServer } from './socket-server';
 
 export interface PlatformHubOptions {
@@ -40,6 +41,29 @@ export interface PlatformHub {
   close(): Promise<void>;
 }
 
+/** The hub's route table, in matching order: each route declares who may call it (see src/api/route.ts). */
+export function hubRoutes(store: CredentialStore, behaviours: BehaviourStore, relay: Relay, relayTimeoutMs: number): HubRoute[] {
+  const health: HubRoute = {
+    method: 'get',
+    path: '/health',
+    summary: 'The hub runs; how many connectors are connected',
+    tag: 'health',
+    auth: 'public',
+    responses: { 200: { description: 'Status', schema: z.object({ status: z.literal('ok'), connectedConnectors: z.number().int() }) } },
+    handler: (ctx) => {
+      ctx.body = { status: 'ok', connectedConnectors: relay.all().length };
+    },
+  };
+  return [
+    health,
+    ...adminRoutes(store, relay),
+    ...behavioursAdminRoutes(behaviours, store, relay),
+    // Before the SPI relay, whose `/connectors/{id}/*path` would claim behaviour calls.
+    ...behaviourCallRoutes(store, relay, relayTimeoutMs),
+    ...relayRoutes(store, relay, relayTimeoutMs),
+  ];
+}
+
 /** The reference platform hub (DESIGN §6): connectors dial in over WebSocket; the admin API registers them; SPI calls are relayed to them. */
 export async function startPlatformHub(options: PlatformHubOptions): Promise<PlatformHub> {
   const log = options.log ?? createLogger('info', 'tether-platform');
@@ -51,25 +75,9 @@ export async function startPlatformHub(options: PlatformHubOptions): Promise<Pla
   const app = new Koa();
   app.proxy = true;
   app.use(errorHandler(log));
-  app.use(jsonBody(options.bodyLimitBytes ?? 1_048_576));
-  const health = (ctx: Koa.Context, next: Koa.Next) => {
-    if (ctx.path !== '/health') return next();
-    ctx.body = { status: 'ok', connectedConnectors: relay.all().length };
-  };
-  app.use(health);
-  const admin = createAdminRouter(store, relay);
-  const relayTimeoutMs = options.relayTimeoutMs ?? 45_000;
-  const relayRouter = createRelayRouter(store, relay, relayTimeoutMs);
-  app.use(async (ctx, next) => {
-    if (ctx.path.startsWith('/admin/')) return requirePlatformAuth(tokens, ['admin'])(ctx, next);
-    if (ctx.path.startsWith('/connectors/')) return requirePlatformAuth(tokens, ['admin', 'user'])(ctx, next);
-    return next();
-  });
-  // The behaviour call route comes before the SPI relay, whose `/connectors/{id}/{*path}` would claim it.
-  for (const router of [admin, createBehavioursAdminRouter(behaviours, store, relay), createBehaviourCallRouter(store, relay, relayTimeoutMs), relayRouter]) {
-    app.use(router.routes());
-    app.use(router.allowedMethods());
-  }
+  app.use(canonicalPaths());
+  app.use(methodNotAllowed());
+  app.use(buildRouter(hubRoutes(store, behaviours, relay, options.relayTimeoutMs ?? 45_000), hubAuthentication(tokens), { bodyLimitBytes: options.bodyLimitBytes ?? 1_048_576 }).routes());
 
   const server = createServer(app.callback());
   const sockets = attachConnectorSocketServer(server, {

@@ -1,8 +1,10 @@
-import Router from '@koa/router';
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
+import { z } from 'zod';
 import { ApiError, NotFoundError } from '../api/errors';
+import { ErrorBody } from '../contracts/errors';
+import type { HubRoute } from './auth';
 import type { CredentialStore } from './credential-store';
-import type { SpiRequest } from './frames';
+import { ConnectorId, type SpiRequest } from './frames';
 import { isAllowed } from './privileges';
 import { notConnected, type Relay } from './relay';
 
@@ -11,8 +13,9 @@ const forwardedRequestHeaders = ['accept', 'content-type', 'prefer', 'idempotenc
 /** Response headers that describe the connection, not the answer, are not copied back. */
 const hopByHopHeaders = new Set(['connection', 'content-length', 'keep-alive', 'transfer-encoding', 'upgrade']);
 
+/** The SPI request to relay: everything after `/connectors/{id}` exactly as sent (still percent-encoded), query included. */
 function spiRequestOf(ctx: Context): SpiRequest {
-  const prefix = `/connectors/${ctx.params.id}`;
+  const prefix = ctx.path.split('/', 3).join('/');
   const headers: Record<string, string> = {};
   for (const name of forwardedRequestHeaders) {
     const value = ctx.get(name);
@@ -21,13 +24,14 @@ function spiRequestOf(ctx: Context): SpiRequest {
   return { method: ctx.method, path: ctx.url.slice(prefix.length) || '/', headers, body: ctx.request.body };
 }
 
+const RelayParams = z.object({ id: ConnectorId, path: z.string().min(1).max(2048, 'must be at most 2048 characters') });
+
 /**
- * `ANY /connectors/{id}/{spi path}`: relays one SPI call over the connector's socket.
+ * `GET|POST /connectors/{id}/{spi path}`: relays one SPI call over the connector's socket. Platform users and the hub admin.
  * 404 unknown connector, 403 outside its privileges, 503 not connected, 504 no answer in time.
  */
-export function createRelayRouter(store: CredentialStore, relay: Relay, timeoutMs: number): Router {
-  const router = new Router();
-  router.all('/connectors/:id/{*path}', async (ctx) => {
+export function relayRoutes(store: CredentialStore, relay: Relay, timeoutMs: number): HubRoute[] {
+  const handler: Middleware = async (ctx) => {
     const id = ctx.params.id!;
     const registered = store.get(id);
     if (!registered) throw new NotFoundError(`Connector ${id} is not registered`);
@@ -52,6 +56,24 @@ export function createRelayRouter(store: CredentialStore, relay: Relay, timeoutM
       ctx.body = JSON.stringify(response.body);
       if (!typed) ctx.type = 'application/json';
     }
-  });
-  return router;
+  };
+  const responses = {
+    200: { description: "The connector's answer, status and headers passed on" },
+    403: { description: 'Outside the connector privileges', schema: ErrorBody },
+    404: { description: 'Connector not registered', schema: ErrorBody },
+    503: { description: 'Connector not connected', schema: ErrorBody },
+    504: { description: 'No answer in time', schema: ErrorBody },
+  };
+  return (['get', 'post'] as const).map(
+    (method): HubRoute => ({
+      method,
+      path: '/connectors/:id/*path',
+      summary: `Relay an SPI ${method.toUpperCase()} to a connected connector`,
+      tag: 'relay',
+      auth: 'platform-user',
+      params: RelayParams,
+      responses,
+      handler,
+    }),
+  );
 }

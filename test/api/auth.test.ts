@@ -1,23 +1,23 @@
 import Koa from 'koa';
 import request from 'supertest';
-import { requireAuth } from '../../src/api/auth';
+import { apiAuthentication, type ApiAuth, type ApiRoute } from '../../src/api/auth';
 import { errorHandler } from '../../src/api/errors';
+import { buildRouter } from '../../src/api/route';
 import { createLogger } from '../../src/logging/logger';
 import { adminAuth, spiAuth, testCredentials } from '../support/tether';
 
-function appWith(allowed: Parameters<typeof requireAuth>[1]) {
+/** One route per policy, answering who called. */
+function appWith(auth: ApiAuth) {
+  const route: ApiRoute = { method: 'get', path: '/x', summary: 'x', tag: 't', auth, responses: {}, handler: (ctx) => void (ctx.body = { principal: ctx.state.principal }) };
   const app = new Koa();
   app.use(errorHandler(createLogger('silent')));
-  app.use(requireAuth(testCredentials, allowed));
-  app.use((ctx) => {
-    ctx.body = { principal: ctx.state.principal };
-  });
+  app.use(buildRouter([route], apiAuthentication(testCredentials), { bodyLimitBytes: 1_048_576 }).routes());
   return app.callback();
 }
 
-describe('requireAuth', () => {
-  const spi = appWith(['spi', 'admin']);
-  const admin = appWith(['admin']);
+describe('API authentication on declared routes', () => {
+  const spi = appWith('spi');
+  const admin = appWith('admin');
 
   it('accepts HTTP Basic (the catalog scheme) and the Bearer SPI token on SPI routes', async () => {
     await request(spi).get('/x').set(spiAuth).expect(200, { principal: 'spi' });
@@ -39,5 +39,15 @@ describe('requireAuth', () => {
     const response = await request(admin).get('/x').set(spiAuth).expect(403);
     expect(response.body.error.code).toBe('FORBIDDEN');
     await request(admin).get('/x').set(adminAuth).expect(200);
+  });
+
+  it('refuses to build a router from a route that declares no auth, or an unknown policy', () => {
+    const handler = () => undefined;
+    const undeclared = { method: 'get', path: '/y', summary: 'y', tag: 't', responses: {}, handler } as unknown as ApiRoute;
+    expect(() => buildRouter([undeclared], apiAuthentication(testCredentials), { bodyLimitBytes: 1_048_576 })).toThrow("Route GET /y must declare auth: 'public' or one of spi, admin, admin-session, admin-login (got undefined)");
+    const unknown = { ...undeclared, auth: 'everyone' } as unknown as ApiRoute;
+    expect(() => buildRouter([unknown], apiAuthentication(testCredentials), { bodyLimitBytes: 1_048_576 })).toThrow('(got "everyone")');
+    const twice: ApiRoute = { method: 'get', path: '/y', summary: 'y', tag: 't', auth: 'public', responses: {}, handler };
+    expect(() => buildRouter([twice, twice], apiAuthentication(testCredentials), { bodyLimitBytes: 1_048_576 })).toThrow('Route GET /y is declared twice');
   });
 });

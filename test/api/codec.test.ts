@@ -2,9 +2,11 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
 import Koa from 'koa';
 import request from 'supertest';
-import { jsonBody } from '../../src/api/body';
 import { errorHandler } from '../../src/api/errors';
-import { codecAllowedOrigins, createCodecRouter, isValidCodecSession, type JsonPayload } from '../../src/api/routes/codec';
+import { apiAuthentication } from '../../src/api/auth';
+import { isValidCodecSession } from '../../src/api/codec-session';
+import { buildRouter, methodNotAllowed } from '../../src/api/route';
+import { codecAllowedOrigins, codecRoutes, type JsonPayload } from '../../src/api/routes/codec';
 import { parseSettings } from '../../src/config/settings';
 import { createLogger } from '../../src/logging/logger';
 import { AesGcmPayloadCodec, parseKeyRing } from '../../src/temporal/codec';
@@ -16,10 +18,8 @@ const codec = new AesGcmPayloadCodec(parseKeyRing(`k1:${randomBytes(32).toString
 function codecApp() {
   const app = new Koa();
   app.use(errorHandler(createLogger('silent')));
-  app.use(jsonBody(1_048_576));
-  const router = createCodecRouter({ codec, credentials: testCredentials, allowedOrigins: [uiOrigin] });
-  app.use(router.routes());
-  app.use(router.allowedMethods());
+  app.use(methodNotAllowed());
+  app.use(buildRouter(codecRoutes({ codec, credentials: testCredentials, allowedOrigins: [uiOrigin] }), apiAuthentication(testCredentials), { bodyLimitBytes: 1_048_576 }).routes());
   return app.callback();
 }
 

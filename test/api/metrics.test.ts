@@ -3,17 +3,18 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import Koa from 'koa';
 import request from 'supertest';
 import { errorHandler } from '../../src/api/errors';
-import { createMetricsRouter } from '../../src/api/routes/metrics';
+import { apiAuthentication } from '../../src/api/auth';
+import { buildRouter } from '../../src/api/route';
+import { metricsRoutes } from '../../src/api/routes/metrics';
 import { createLogger } from '../../src/logging/logger';
 import { parseSettings } from '../../src/config/settings';
 import { sdkTelemetryOptions, startMetricsServer, TetherMetrics } from '../../src/metrics';
-import { suiteTemporalAddress, uniqueTaskQueue } from '../support/tether';
+import { suiteTemporalAddress, testCredentials, uniqueTaskQueue } from '../support/tether';
 
 function metricsApp(metrics: TetherMetrics, sdkMetricsPort?: number) {
   const app = new Koa();
   app.use(errorHandler(createLogger('silent')));
-  const router = createMetricsRouter({ metrics, sdkMetricsPort });
-  app.use(router.routes());
+  app.use(buildRouter(metricsRoutes({ metrics, sdkMetricsPort }), apiAuthentication(testCredentials), { bodyLimitBytes: 1_048_576 }).routes());
   return app.callback();
 }
 

@@ -144,4 +144,49 @@ connectors:
     expect(defaults.list().map((connector) => connector.definition.path)).toEqual(['myconnector', 'http-poll', 'folder-monitor']);
     expect(defaults.find('myconnector')!.instances.map((instance) => instance.id)).toEqual(['DEV', 'PROD']);
   });
+
+  it('refuses credentials in an http baseUrl, naming the key and never repeating them', () => {
+    const { path, err } = loadError(`
+connectors:
+  - use: http
+    connectionInstances:
+      - { id: T, name: T, settings: { baseUrl: "https://svc:hunter22@api.example.com/v1" } }
+`);
+    expect(err.message).toBe(
+      `${path}: connectors[0].connectionInstances[0].settings.baseUrl: must not contain credentials (user:password@); use auth: {type: basic, username, password}`,
+    );
+    expect(err.message).not.toContain('hunter22');
+  });
+
+  it('declares secrets for integration connectors, resolving ${NAME} in the config file only', () => {
+    const registry = load(
+      `
+connectors:
+  - use: http-poll
+  - use: folder-monitor
+secrets:
+  orders-token:
+    value: "Bearer \${ORDERS_TOKEN}"
+    connectorTypes: [tether.http-poll]
+    connectors: [{ group: sales.sync, connector: orders-poll }]
+`,
+      { ORDERS_TOKEN: 'tok-orders-42' },
+    ).registry();
+    const user = { connectorType: 'tether.http-poll', group: 'sales.sync', connectorName: 'orders-poll' };
+    expect(registry.secrets.resolverFor(user).reveal({ secretRef: 'orders-token' })).toBe('Bearer tok-orders-42');
+    expect(registry.secrets.refusal('orders-token', { ...user, connectorName: 'other' })).toBe(
+      "secret orders-token may not be used by tether.http-poll connector other of group sales.sync: it is not among the secret's connectors",
+    );
+    expect(JSON.stringify(buildDescriptor(registry))).not.toContain('tok-orders-42');
+  });
+
+  it('refuses a secret without connector types, for a type not configured, or with a bad name', () => {
+    const base = 'connectors:\n  - use: http-poll\nsecrets:\n';
+    const noTypes = loadError(`${base}  t: { value: x, connectorTypes: [] }\n`);
+    expect(noTypes.err.message).toBe(`${noTypes.path}: secrets.t.connectorTypes: name at least one connector type that may use this secret`);
+    const typo = loadError(`${base}  t: { value: x, connectorTypes: [tether.http-pol] }\n`);
+    expect(typo.err.message).toBe(`${typo.path}: secrets.t.connectorTypes[0]: tether.http-pol is not an integration connector of this file (tether.http-poll)`);
+    const badName = loadError(`${base}  "bad name": { value: x, connectorTypes: [tether.http-poll] }\n`);
+    expect(badName.err.message).toContain('secrets.bad name: expected a secret name of letters, digits, ".", "_" or "-"');
+  });
 });

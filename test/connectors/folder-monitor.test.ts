@@ -5,6 +5,7 @@ import { runInNewContext } from 'node:vm';
 import pino from 'pino';
 import { describeChanges, folderMonitorConnector } from '../../src/connectors/folder-monitor';
 import { compileGlob } from '../../src/connectors/folder-monitor/glob';
+import { SecretStore } from '../../src/connectors/secrets';
 
 const refresh = (configuration: object, previousState: unknown) => {
   const integration = folderMonitorConnector.integration!;
@@ -12,6 +13,7 @@ const refresh = (configuration: object, previousState: unknown) => {
     configuration: integration.configuration.parse(configuration),
     connectorName: 'folder',
     previousState,
+    secrets: new SecretStore().resolverFor({ connectorType: 'tether.folder-monitor', group: 'g', connectorName: 'folder' }),
     signal: new AbortController().signal,
     log: pino({ level: 'silent' }),
   });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { loadConnectorRegistry } from '../../src/config/connectors';
 import { freePort } from '../../src/temporal/dev-server';
 import { historyText } from '../spi/history-text';
-import { spiAuth, startTestTether, type TestTether } from '../support/tether';
+import { adminAuth, spiAuth, startTestTether, type TestTether } from '../support/tether';
 
 const TOKEN = 'target-bearer-token-9f8e7d6c5b4a';
 
@@ -107,6 +107,13 @@ describe('http connector against a real HTTP server', () => {
     const history = await historyText(tether.client, response.executionId);
     expect(history).toContain('"path":"echo"');
     expect(history).not.toContain(TOKEN);
+  });
+
+  it('shows the headers input as [redacted] in the execution view', async () => {
+    const response = await request('TARGET', { path: 'echo', headers: { 'X-Api-Key': 'caller-key-3e4r5t' } });
+    expect(response.status).toBe(200);
+    const view = await fetch(`${tether.url}/admin/executions/${encodeURIComponent(response.executionId)}`, { headers: adminAuth });
+    expect(((await view.json()) as any).inputs).toEqual({ path: 'echo', headers: '[redacted]' });
   });
 
   it('answers 422 with the status and body for a 4xx', async () => {

@@ -44,7 +44,7 @@ describe('platform hub admin API', () => {
   it('refuses a connector id with characters outside the allowed set', async () => {
     const response = await put('bad%20id', { secret: 'a-secret-of-sixteen+', privileges: [] });
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/^Connector id is invalid: id:/);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/^Path is invalid: id: must be 1-128/);
   });
 
   it('requires the admin token: 401 without credentials, 403 for a platform user', async () => {

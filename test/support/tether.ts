@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ApiDeps } from '../../src/api/app';
 import type { Credentials } from '../../src/config/credentials';
 import { loadConnectorRegistry } from '../../src/config/connectors';
 import { parseSettings, type Settings } from '../../src/config/settings';
@@ -35,6 +36,21 @@ export function suiteTemporalAddress(): string {
 /** A unique task queue, so tests sharing the suite's server never take each other's tasks. */
 export function uniqueTaskQueue(prefix = 'test'): string {
   return `${prefix}-${randomUUID()}`;
+}
+
+/** The dependencies the running Tether's API was built with (same settings, credentials, registry and client), to build its route table again. */
+export function apiDepsOf(tether: TestTether): ApiDeps {
+  return {
+    settings: tether.settings,
+    credentials: testCredentials,
+    log: createLogger('silent'),
+    client: tether.client,
+    registry: loadConnectorRegistry(tether.settings),
+    keyRing: parseKeyRing(testCodecKey),
+    taskQueue: tether.settings.TETHER_TASK_QUEUE,
+    temporalUiUrl: 'http://127.0.0.1:8233',
+    readiness: [],
+  };
 }
 
 export interface TestTetherOptions {

@@ -1,11 +1,9 @@
-import Router from '@koa/router';
 import { z } from 'zod';
 import type { BehavioursManager } from '../../behaviours/manager';
-import type { Credentials } from '../../config/credentials';
 import { SourceLocation } from '../../contracts/behaviours';
-import { requireAuth } from '../auth';
+import type { ApiRoute } from '../auth';
 import { NotFoundError } from '../errors';
-import { ErrorBodySchema, type OperationDoc } from '../openapi';
+import { ErrorBodySchema } from '../openapi';
 
 /** The documented shape of `GET /admin/behaviours` (the manager's `status()`). */
 export const BehavioursStatusSchema = z.object({
@@ -36,27 +34,23 @@ export const BehavioursStatusSchema = z.object({
   ),
 });
 
-export const behavioursRouteDocs: OperationDoc[] = [
-  {
-    method: 'get',
-    path: '/admin/behaviours',
-    summary: 'Behaviour Servers (pid, builds, versions, rss, started) and versions per tenant and environment (connector mode)',
-    tag: 'behaviours',
-    auth: 'admin',
-    responses: {
-      200: { description: 'Servers, current and downloaded versions, last build error', schema: BehavioursStatusSchema },
-      404: { description: 'No Behaviours Manager in this process (not in connector mode, or no worker)', schema: ErrorBodySchema },
-    },
-  },
-];
-
 /** `GET /admin/behaviours` (admin): what the Behaviours Manager of this process runs (DESIGN §9). */
-export function createBehavioursRouter(deps: { credentials: Credentials; behaviours?: BehavioursManager }): Router {
-  const router = new Router({ prefix: '/admin/behaviours' });
-  router.use(requireAuth(deps.credentials, ['admin']));
-  router.get('/', async (ctx) => {
-    if (!deps.behaviours) throw new NotFoundError('No Behaviours Manager runs in this process: behaviours run in a worker in connector mode (TETHER_PLATFORM_URL)');
-    ctx.body = await deps.behaviours.status();
-  });
-  return router;
+export function behavioursRoutes(deps: { behaviours?: BehavioursManager }): ApiRoute[] {
+  return [
+    {
+      method: 'get',
+      path: '/admin/behaviours',
+      summary: 'Behaviour Servers (pid, builds, versions, rss, started) and versions per tenant and environment (connector mode)',
+      tag: 'behaviours',
+      auth: 'admin',
+      responses: {
+        200: { description: 'Servers, current and downloaded versions, last build error', schema: BehavioursStatusSchema },
+        404: { description: 'No Behaviours Manager in this process (not in connector mode, or no worker)', schema: ErrorBodySchema },
+      },
+      handler: async (ctx) => {
+        if (!deps.behaviours) throw new NotFoundError('No Behaviours Manager runs in this process: behaviours run in a worker in connector mode (TETHER_PLATFORM_URL)');
+        ctx.body = await deps.behaviours.status();
+      },
+    },
+  ];
 }

@@ -1,13 +1,12 @@
-import { createHmac } from 'node:crypto';
-import Router from '@koa/router';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import type { Context, Middleware } from 'koa';
+import type { Middleware } from 'koa';
 import { z } from 'zod';
 import type { Credentials } from '../../config/credentials';
 import type { Settings } from '../../config/settings';
-import { presentedCredentials, requireAuth, safeEqual } from '../auth';
+import type { ApiRoute } from '../auth';
+import { CODEC_SESSION_COOKIE, CODEC_SESSION_SECONDS, issueCodecSession } from '../codec-session';
 import { ApiError } from '../errors';
-import { ErrorBodySchema, type OperationDoc } from '../openapi';
+import { ErrorBodySchema } from '../openapi';
 import { parseOrThrow } from '../validate';
 
 /** A payload as protobuf JSON: metadata values and data in base64 (Temporal's codec-server protocol). */
@@ -21,15 +20,13 @@ export type JsonPayload = z.infer<typeof JsonPayload>;
 export const CodecPayloads = z.object({ payloads: z.array(JsonPayload) });
 export type CodecPayloads = z.infer<typeof CodecPayloads>;
 
-export interface CodecRouterDeps {
+export interface CodecRouteDeps {
   codec: PayloadCodec;
   credentials: Credentials;
   /** Browser origins (the Temporal UI's) allowed to call the codec endpoints; see codecAllowedOrigins. */
   allowedOrigins: string[];
 }
 
-export const CODEC_SESSION_COOKIE = 'tether_codec_session';
-const SESSION_SECONDS = 12 * 60 * 60;
 // The UI calls `${endpoint}/decode`; the CLI may template `${endpoint}/{namespace}/decode`. One key ring serves every namespace.
 const routes = (action: 'encode' | 'decode') => [`/codec/${action}`, `/codec/:namespace/${action}`];
 
@@ -79,43 +76,15 @@ function codecCors(allowedOrigins: string[]): Middleware {
   };
 }
 
-function sessionSignature(adminToken: string, issuedAt: number): string {
-  return createHmac('sha256', adminToken).update(`tether-codec-session:${issuedAt}`).digest('base64url');
-}
-
-/** A session cookie is the admin token's HMAC over its issue time: it expires, and rotating the token revokes it. */
-export function isValidCodecSession(cookie: string | undefined, adminToken: string, nowSeconds = Date.now() / 1000): boolean {
-  const [issued, signature] = (cookie ?? '').split('.', 2);
-  const issuedAt = Number(issued);
-  if (!signature || !Number.isInteger(issuedAt) || nowSeconds - issuedAt > SESSION_SECONDS || issuedAt > nowSeconds + 60) return false;
-  return safeEqual(signature, sessionSignature(adminToken, issuedAt));
-}
-
 /**
- * Admin Bearer token (curl, the CLI's --codec-auth, or the UI when it passes an access token), or the session
- * cookie from GET /codec/login. Cookie calls must be JSON so a browser always preflights them: no other
- * site can post to the codec with the user's cookie.
+ * Cookie calls must be JSON so a browser always preflights them: no other site can post to the codec
+ * with the user's cookie.
  */
-function codecAuth(credentials: Credentials): Middleware {
-  const bearer = requireAuth(credentials, ['admin']);
-  return async (ctx, next) => {
-    if (!ctx.get('authorization') && isValidCodecSession(ctx.cookies.get(CODEC_SESSION_COOKIE), credentials.adminToken)) {
-      if (!ctx.is('application/json')) throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Codec calls authenticated by cookie must send Content-Type: application/json');
-      return next();
-    }
-    return bearer(ctx, next);
-  };
-}
-
-/** Basic (any user, the admin token as password: what a browser's login prompt sends) or Bearer admin token. */
-function presentsAdminToken(ctx: Context, adminToken: string): boolean {
-  const given = presentedCredentials(ctx.get('authorization'));
-  if (!given) return false;
-  return safeEqual(given.kind === 'bearer' ? given.token : given.password, adminToken);
-}
-
 function convert(codec: PayloadCodec, action: 'encode' | 'decode'): Middleware {
   return async (ctx) => {
+    if (ctx.state.principal === 'codec-session' && !ctx.is('application/json')) {
+      throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Codec calls authenticated by cookie must send Content-Type: application/json');
+    }
     const { payloads } = parseOrThrow(CodecPayloads, ctx.request.body);
     let converted: Payload[];
     try {
@@ -128,56 +97,58 @@ function convert(codec: PayloadCodec, action: 'encode' | 'decode'): Middleware {
   };
 }
 
-/**
- * Temporal's codec-server protocol over the payload codec, so authorised users read payloads in the
- * Temporal UI and CLI: `POST /codec/encode`, `POST /codec/decode`, and `GET /codec/login`, which a browser
- * opens once to get a session cookie the UI then sends ("include cross-origin credentials").
- */
-export function createCodecRouter(deps: CodecRouterDeps): Router {
-  const router = new Router();
-  const cors = codecCors(deps.allowedOrigins);
-  const auth = codecAuth(deps.credentials);
-  for (const action of ['encode', 'decode'] as const) {
-    router.options(routes(action), cors);
-    router.post(routes(action), cors, auth, convert(deps.codec, action));
-  }
-  router.get('/codec/login', (ctx) => {
-    if (!presentsAdminToken(ctx, deps.credentials.adminToken)) {
-      throw new ApiError(401, 'UNAUTHENTICATED', 'Log in with the admin token (TETHER_ADMIN_TOKEN) as the password, any user name');
-    }
-    const issuedAt = Math.floor(Date.now() / 1000);
-    ctx.cookies.set(CODEC_SESSION_COOKIE, `${issuedAt}.${sessionSignature(deps.credentials.adminToken, issuedAt)}`, {
-      httpOnly: true,
-      path: '/codec',
-      maxAge: SESSION_SECONDS * 1000,
-      // A UI on another site only sends the cookie when it is SameSite=None, which browsers allow only over HTTPS.
-      ...(ctx.secure ? { secure: true, sameSite: 'none' as const } : { sameSite: 'lax' as const }),
-    });
-    ctx.type = 'text/plain';
-    ctx.body = 'Codec session started. In the Temporal UI codec settings, enable "Include cross-origin credentials".\n';
-  });
-  return router;
-}
-
 const codecError = { description: 'Malformed payloads or a payload no key in the ring can open', schema: ErrorBodySchema };
 
-export const codecRouteDocs: OperationDoc[] = (['encode', 'decode'] as const).flatMap((action) =>
-  routes(action).map(
-    (path): OperationDoc => ({
-      method: 'post',
-      path,
-      summary: `${action === 'encode' ? 'Encrypt' : 'Decrypt'} payloads (Temporal codec-server protocol)`,
-      tag: 'codec',
-      auth: 'admin',
-      body: CodecPayloads,
-      responses: { 200: { description: `The ${action}d payloads`, schema: CodecPayloads }, 400: codecError },
-    }),
-  ),
-).concat({
-  method: 'get',
-  path: '/codec/login',
-  summary: 'Start a codec session cookie for the Temporal UI (Basic auth, the admin token as password)',
-  tag: 'codec',
-  auth: 'admin',
-  responses: { 200: { description: 'Session started', schema: z.string(), contentType: 'text/plain' }, 401: { description: 'Not the admin token', schema: ErrorBodySchema } },
-});
+/**
+ * Temporal's codec-server protocol over the payload codec, so authorised users read payloads in the
+ * Temporal UI and CLI: `POST /codec/encode`, `POST /codec/decode` (admin token or session cookie), and
+ * `GET /codec/login`, which a browser opens once to get a session cookie the UI then sends
+ * ("include cross-origin credentials"). CORS preflights are public: browsers send them without credentials.
+ */
+export function codecRoutes(deps: CodecRouteDeps): ApiRoute[] {
+  const cors = codecCors(deps.allowedOrigins);
+  const conversions = (['encode', 'decode'] as const).flatMap((action) =>
+    routes(action).flatMap((path): ApiRoute[] => [
+      {
+        method: 'post',
+        path,
+        summary: `${action === 'encode' ? 'Encrypt' : 'Decrypt'} payloads (Temporal codec-server protocol)`,
+        tag: 'codec',
+        auth: 'admin-session',
+        body: CodecPayloads,
+        responses: { 200: { description: `The ${action}d payloads`, schema: CodecPayloads }, 400: codecError },
+        before: [cors],
+        handler: convert(deps.codec, action),
+      },
+      {
+        method: 'options',
+        path,
+        summary: `CORS preflight of ${action} for the Temporal UI's origin`,
+        tag: 'codec',
+        auth: 'public',
+        responses: { 204: { description: 'Allowed methods and headers' }, 403: { description: 'Origin not allowed', schema: ErrorBodySchema } },
+        handler: cors,
+      },
+    ]),
+  );
+  const login: ApiRoute = {
+    method: 'get',
+    path: '/codec/login',
+    summary: 'Start a codec session cookie for the Temporal UI (Basic auth, the admin token as password)',
+    tag: 'codec',
+    auth: 'admin-login',
+    responses: { 200: { description: 'Session started', schema: z.string(), contentType: 'text/plain' }, 401: { description: 'Not the admin token', schema: ErrorBodySchema } },
+    handler: (ctx) => {
+      ctx.cookies.set(CODEC_SESSION_COOKIE, issueCodecSession(deps.credentials.adminToken), {
+        httpOnly: true,
+        path: '/codec',
+        maxAge: CODEC_SESSION_SECONDS * 1000,
+        // A UI on another site only sends the cookie when it is SameSite=None, which browsers allow only over HTTPS.
+        ...(ctx.secure ? { secure: true, sameSite: 'none' as const } : { sameSite: 'lax' as const }),
+      });
+      ctx.type = 'text/plain';
+      ctx.body = 'Codec session started. In the Temporal UI codec settings, enable "Include cross-origin credentials".\n';
+    },
+  };
+  return [...conversions, login];
+}

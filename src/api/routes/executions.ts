@@ -1,61 +1,56 @@
-import Router from '@koa/router';
 import { z } from 'zod';
 import { ExecutionDetail, ExecutionListQuery, ExecutionSummary } from '../../contracts/executions';
 import { ExecutionsService } from '../../operations/executions';
 import type { ApiDeps } from '../app';
-import { requireAuth } from '../auth';
-import { ErrorBodySchema, type OperationDoc } from '../openapi';
+import type { ApiRoute } from '../auth';
+import { ErrorBodySchema } from '../openapi';
 import { parseOrThrow } from '../validate';
-
-/** Executions API (DESIGN §7): list over visibility, inspect one, replay a failed one. Admin token. */
-export function createExecutionsRouter(deps: ApiDeps): Router {
-  const executions = new ExecutionsService(deps);
-  const router = new Router({ prefix: '/admin/executions' });
-  router.use(requireAuth(deps.credentials, ['admin']));
-  router.get('/', async (ctx) => {
-    const query = parseOrThrow(ExecutionListQuery, ctx.query, 'Query');
-    ctx.body = { executions: await executions.list(query) };
-  });
-  router.get('/:executionId', async (ctx) => {
-    ctx.body = await executions.get(ctx.params.executionId!);
-  });
-  router.post('/:executionId/replay', async (ctx) => {
-    ctx.status = 202;
-    ctx.body = await executions.replay(ctx.params.executionId!);
-  });
-  return router;
-}
 
 const notFound = { description: 'No such action or health-check execution', schema: ErrorBodySchema };
 
-export const executionsRouteDocs: OperationDoc[] = [
-  {
-    method: 'get',
-    path: '/admin/executions',
-    summary: 'List action and health-check executions (Temporal visibility)',
-    tag: 'operations',
-    auth: 'admin',
-    query: ExecutionListQuery,
-    responses: { 200: { description: 'Matching executions, newest first', schema: z.object({ executions: z.array(ExecutionSummary) }) }, 400: { description: 'A bad filter', schema: ErrorBodySchema } },
-  },
-  {
-    method: 'get',
-    path: '/admin/executions/:executionId',
-    summary: 'One execution: inputs (secret fields redacted), outputs, failure, attempts, UI link',
-    tag: 'operations',
-    auth: 'admin',
-    responses: { 200: { description: 'The execution', schema: ExecutionDetail }, 404: notFound },
-  },
-  {
-    method: 'post',
-    path: '/admin/executions/:executionId/replay',
-    summary: 'Run a failed or terminated execution again with the same inputs, linked to the original',
-    tag: 'operations',
-    auth: 'admin',
-    responses: {
-      202: { description: 'The new execution', schema: ExecutionSummary.extend({ replayOf: z.string() }) },
-      404: notFound,
-      409: { description: 'The execution is running or succeeded', schema: ErrorBodySchema },
+/** Executions API (DESIGN §7): list over visibility, inspect one, replay a failed one. Admin token. */
+export function executionsRoutes(deps: ApiDeps): ApiRoute[] {
+  const executions = new ExecutionsService(deps);
+  return [
+    {
+      method: 'get',
+      path: '/admin/executions',
+      summary: 'List action and health-check executions (Temporal visibility)',
+      tag: 'operations',
+      auth: 'admin',
+      query: ExecutionListQuery,
+      responses: { 200: { description: 'Matching executions, newest first', schema: z.object({ executions: z.array(ExecutionSummary) }) }, 400: { description: 'A bad filter', schema: ErrorBodySchema } },
+      handler: async (ctx) => {
+        const query = parseOrThrow(ExecutionListQuery, ctx.query, 'Query');
+        ctx.body = { executions: await executions.list(query) };
+      },
     },
-  },
-];
+    {
+      method: 'get',
+      path: '/admin/executions/:executionId',
+      summary: 'One execution: inputs (secret fields redacted), outputs, failure, attempts, UI link',
+      tag: 'operations',
+      auth: 'admin',
+      responses: { 200: { description: 'The execution', schema: ExecutionDetail }, 404: notFound },
+      handler: async (ctx) => {
+        ctx.body = await executions.get(ctx.params.executionId!);
+      },
+    },
+    {
+      method: 'post',
+      path: '/admin/executions/:executionId/replay',
+      summary: 'Run a failed or terminated execution again with the same inputs, linked to the original',
+      tag: 'operations',
+      auth: 'admin',
+      responses: {
+        202: { description: 'The new execution', schema: ExecutionSummary.extend({ replayOf: z.string() }) },
+        404: notFound,
+        409: { description: 'The execution is running or succeeded', schema: ErrorBodySchema },
+      },
+      handler: async (ctx) => {
+        ctx.status = 202;
+        ctx.body = await executions.replay(ctx.params.executionId!);
+      },
+    },
+  ];
+}

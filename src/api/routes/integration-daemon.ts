@@ -1,57 +1,16 @@
-import Router from '@koa/router';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { Credentials } from '../../config/credentials';
 import { refreshConnectorSignal, restartConnectorSignal } from '../../contracts/daemon-workflows';
 import type { DaemonClient } from '../../daemon/daemon-client';
 import { egeriaErrors, egeriaOk } from '../../daemon/egeria-response';
-import { requireAuth } from '../auth';
+import type { ApiRoute } from '../auth';
 import { NotFoundError } from '../errors';
 import { parseOrThrow } from '../validate';
-import type { OperationDoc } from '../openapi';
-import { EgeriaVoidResponse } from './admin-services';
+import { EgeriaErrorResponse, EgeriaVoidResponse } from './admin-services';
 import { ConnectorStatusValue } from '../../contracts/daemon';
 
 /** Body of refresh and restart: one connector by name, or (no body) all of them. */
 export const ConnectorSelection = z.object({ connectorName: z.string().trim().min(1, 'connectorName must not be empty').optional() }).optional();
-
-export interface IntegrationDaemonDeps {
-  credentials: Credentials;
-  daemons: DaemonClient;
-  log: Logger;
-}
-
-/** Runtime endpoints of a server's integration daemon: status, manual refresh and restart, refresh-config. */
-export function createIntegrationDaemonRouter({ credentials, daemons, log }: IntegrationDaemonDeps): Router {
-  const router = new Router({ prefix: '/open-metadata/integration-daemon/servers/:serverName' });
-  const auth = requireAuth(credentials, ['admin']);
-
-  router.get('/status', egeriaErrors('IntegrationDaemonStatusResponse', log), auth, async (ctx) => {
-    const serverName = ctx.params.serverName!;
-    ctx.body = egeriaOk('IntegrationDaemonStatusResponse', { serverName, groups: await daemons.status(serverName) });
-  });
-
-  for (const [action, signal] of [
-    ['refresh', refreshConnectorSignal],
-    ['restart', restartConnectorSignal],
-  ] as const) {
-    router.post(`/integration-connectors/${action}`, egeriaErrors('VoidResponse', log), auth, async (ctx) => {
-      const serverName = ctx.params.serverName!;
-      const connectorName = parseOrThrow(ConnectorSelection, ctx.request.body)?.connectorName;
-      const signalled = await daemons.signalConnectors(serverName, signal, connectorName);
-      if (connectorName !== undefined && signalled === 0) throw new NotFoundError(`No integration connector ${connectorName} runs on server ${serverName}`);
-      ctx.body = egeriaOk('VoidResponse');
-    });
-  }
-
-  router.post('/integration-groups/:qualifiedName/refresh-config', egeriaErrors('VoidResponse', log), auth, async (ctx) => {
-    const { serverName, qualifiedName } = ctx.params as { serverName: string; qualifiedName: string };
-    const result = await daemons.refreshConfig(serverName, qualifiedName);
-    ctx.body = egeriaOk('VoidResponse', { reconciliation: result });
-  });
-
-  return router;
-}
 
 const prefix = '/open-metadata/integration-daemon/servers/:serverName';
 const tag = 'integration-daemon';
@@ -71,51 +30,98 @@ export const ConnectorStatusReport = z.object({
   workflowId: z.string(),
 });
 
-export const integrationDaemonRouteDocs: OperationDoc[] = [
-  {
-    method: 'get',
-    path: `${prefix}/status`,
-    summary: 'Status of every integration group and connector',
-    tag,
-    auth: 'admin',
-    responses: {
-      200: {
-        description: 'IntegrationDaemonStatusResponse',
-        schema: z.object({
-          class: z.literal('IntegrationDaemonStatusResponse'),
-          relatedHTTPCode: z.number(),
-          serverName: z.string(),
-          groups: z.array(
-            z.object({
-              integrationGroupQualifiedName: z.string(),
-              omagserverPlatformRootURL: z.string(),
-              omagserverName: z.string(),
-              lastDefinitionError: z.string().nullable(),
-              lastReconciledAt: z.string().nullable(),
-              connectors: z.array(ConnectorStatusReport),
-            }),
-          ),
-        }),
-      },
-    },
-  },
-  ...(['refresh', 'restart'] as const).map(
-    (action): OperationDoc => ({
+const IntegrationDaemonStatusResponse = z.object({
+  class: z.literal('IntegrationDaemonStatusResponse'),
+  relatedHTTPCode: z.number(),
+  serverName: z.string(),
+  groups: z.array(
+    z.object({
+      integrationGroupQualifiedName: z.string(),
+      omagserverPlatformRootURL: z.string(),
+      omagserverName: z.string(),
+      lastDefinitionError: z.string().nullable(),
+      lastReconciledAt: z.string().nullable(),
+      connectors: z.array(ConnectorStatusReport),
+    }),
+  ),
+});
+
+const egeriaError = (responseClass: string, description: string) => ({ description, schema: EgeriaErrorResponse(responseClass) });
+
+export interface IntegrationDaemonDeps {
+  daemons: DaemonClient;
+  log: Logger;
+}
+
+/** Runtime endpoints of a server's integration daemon: status, manual refresh and restart, refresh-config. */
+export function integrationDaemonRoutes({ daemons, log }: IntegrationDaemonDeps): ApiRoute[] {
+  const voidEnvelope = [egeriaErrors('VoidResponse', log)];
+  const signalRoutes = (
+    [
+      ['refresh', refreshConnectorSignal],
+      ['restart', restartConnectorSignal],
+    ] as const
+  ).map(
+    ([action, signal]): ApiRoute => ({
       method: 'post',
       path: `${prefix}/integration-connectors/${action}`,
       summary: `${action === 'refresh' ? 'Refresh' : 'Restart'} one connector ({connectorName}) or, without a body, all of them`,
       tag,
       auth: 'admin',
       body: ConnectorSelection,
-      responses: { 200: { description: 'Signalled', schema: EgeriaVoidResponse }, 404: { description: 'No connector of that name', schema: EgeriaVoidResponse } },
+      responses: {
+        200: { description: 'Signalled', schema: EgeriaVoidResponse },
+        400: egeriaError('VoidResponse', 'Invalid body or server name'),
+        401: egeriaError('VoidResponse', 'Missing or wrong admin token'),
+        404: { description: 'No connector of that name', schema: EgeriaVoidResponse },
+      },
+      before: voidEnvelope,
+      handler: async (ctx) => {
+        const serverName = ctx.params.serverName!;
+        const connectorName = parseOrThrow(ConnectorSelection, ctx.request.body)?.connectorName;
+        const signalled = await daemons.signalConnectors(serverName, signal, connectorName);
+        if (connectorName !== undefined && signalled === 0) throw new NotFoundError(`No integration connector ${connectorName} runs on server ${serverName}`);
+        ctx.body = egeriaOk('VoidResponse');
+      },
     }),
-  ),
-  {
-    method: 'post',
-    path: `${prefix}/integration-groups/:qualifiedName/refresh-config`,
-    summary: 'Re-read the group definition now; answers once the group is reconciled',
-    tag,
-    auth: 'admin',
-    responses: { 200: { description: 'Reconciled (what started, restarted, stopped)', schema: EgeriaVoidResponse.extend({ reconciliation: z.unknown() }) }, 404: { description: 'Not configured', schema: EgeriaVoidResponse } },
-  },
-];
+  );
+  return [
+    {
+      method: 'get',
+      path: `${prefix}/status`,
+      summary: 'Status of every integration group and connector',
+      tag,
+      auth: 'admin',
+      responses: {
+        200: { description: 'IntegrationDaemonStatusResponse', schema: IntegrationDaemonStatusResponse },
+        400: egeriaError('IntegrationDaemonStatusResponse', 'Invalid server name'),
+        401: egeriaError('IntegrationDaemonStatusResponse', 'Missing or wrong admin token'),
+      },
+      before: [egeriaErrors('IntegrationDaemonStatusResponse', log)],
+      handler: async (ctx) => {
+        const serverName = ctx.params.serverName!;
+        ctx.body = egeriaOk('IntegrationDaemonStatusResponse', { serverName, groups: await daemons.status(serverName) });
+      },
+    },
+    ...signalRoutes,
+    {
+      method: 'post',
+      path: `${prefix}/integration-groups/:qualifiedName/refresh-config`,
+      summary: 'Re-read the group definition now; answers once the group is reconciled',
+      tag,
+      auth: 'admin',
+      responses: {
+        200: { description: 'Reconciled (what started, restarted, stopped)', schema: EgeriaVoidResponse.extend({ reconciliation: z.unknown() }) },
+        400: egeriaError('VoidResponse', 'Invalid server or group name'),
+        401: egeriaError('VoidResponse', 'Missing or wrong admin token'),
+        404: { description: 'Not configured', schema: EgeriaVoidResponse },
+      },
+      before: voidEnvelope,
+      handler: async (ctx) => {
+        const { serverName, qualifiedName } = ctx.params as { serverName: string; qualifiedName: string };
+        const result = await daemons.refreshConfig(serverName, qualifiedName);
+        ctx.body = egeriaOk('VoidResponse', { reconciliation: result });
+      },
+    },
+  ];
+}

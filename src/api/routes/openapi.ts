@@ -1,26 +1,21 @@
-import Router from '@koa/router';
 import { z } from 'zod';
-import { buildOpenApiDocument, type OperationDoc } from '../openapi';
 import { version } from '../../../package.json';
+import type { ApiRoute } from '../auth';
+import { buildOpenApiDocument, type OperationDoc } from '../openapi';
 
-
-/** `GET /openapi.json`: the document generated from the zod schemas the routes validate with. */
-export function createOpenApiRouter(docs: OperationDoc[]): Router {
-  const document = buildOpenApiDocument(docs, version);
-  const router = new Router();
-  router.get('/openapi.json', (ctx) => {
-    ctx.body = document;
-  });
-  return router;
-}
-
-export const openApiRouteDocs: OperationDoc[] = [
-  {
+/** `GET /openapi.json`: the document generated from the route table (given late, since it contains this route too). */
+export function openApiRoute(docs: () => OperationDoc[]): ApiRoute {
+  let document: ReturnType<typeof buildOpenApiDocument> | undefined;
+  return {
     method: 'get',
     path: '/openapi.json',
     summary: 'This OpenAPI document',
     tag: 'meta',
-    auth: 'none',
+    auth: 'public',
     responses: { 200: { description: 'OpenAPI 3.0 document', schema: z.record(z.string(), z.unknown()) } },
-  },
-];
+    handler: (ctx) => {
+      document ??= buildOpenApiDocument(docs(), version);
+      ctx.body = document;
+    },
+  };
+}

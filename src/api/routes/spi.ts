@@ -1,4 +1,3 @@
-import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { ActionAnswer, ActionCall, Descriptor, ExecutionView, HealthCheckAnswer, HealthCheckCall } from '../../contracts/spi';
@@ -7,30 +6,8 @@ import { handleSpiRequest } from '../../spi';
 import { spiDepsFor } from '../../spi/request';
 import { actionInputsSchema } from '../../spi/input-schema';
 import type { ApiDeps } from '../app';
-import { requireAuth } from '../auth';
+import type { ApiRoute } from '../auth';
 import { ErrorBodySchema, type OperationDoc } from '../openapi';
-
-/**
- * The SPI over HTTP: a thin adapter onto the transport-independent service (src/spi), behind SPI or admin
- * credentials. `GET /rcf/health` (unauthenticated) lives in the health router. Its `/{connector}/{action}`
- * route matches any two segments, so this router goes last in the app's list.
- */
-export function createSpiRouter(deps: ApiDeps): Router {
-  const spi = spiDepsFor(deps);
-  const router = new Router();
-  const relay = async (ctx: Context) => {
-    const answer = await handleSpiRequest(spi, { method: ctx.method, path: ctx.path, headers: ctx.headers, body: ctx.request.body });
-    ctx.status = answer.status;
-    for (const [name, value] of Object.entries(answer.headers ?? {})) ctx.set(name, value);
-    ctx.body = answer.body;
-  };
-  const auth = requireAuth(deps.credentials, ['spi', 'admin']);
-  router.get('/rcf/descriptor', auth, relay);
-  router.get('/rcf/executions/:executionId', auth, relay);
-  // Also serves `com.bmc.dsm.catalog:checkHealth` (the service tells it from an action by its path).
-  router.post('/:connectorPath/:actionPath', auth, relay);
-  return router;
-}
 
 const executionHeaders = {
   'Idempotency-Key': 'Same key → same execution (never a second run); the original result is answered again',
@@ -47,39 +24,56 @@ const spiErrorDescriptions: Record<number, string> = {
   504: 'Target or execution timed out',
 };
 
-/** OpenAPI entries of the SPI (action inputs are typed per action in the descriptor). */
-export const spiRouteDocs: OperationDoc[] = [
-  {
-    method: 'get',
-    path: '/rcf/descriptor',
-    summary: 'Server descriptor: connectors, connection instances, actions (seed 002)',
-    tag: 'spi',
-    auth: 'spi',
-    responses: { 200: { description: 'The descriptor', schema: Descriptor }, ...errors(401) },
-  },
-  {
-    method: 'get',
-    path: '/rcf/executions/:executionId',
-    summary: 'Status of an action or health-check execution, with its outputs or error',
-    tag: 'spi',
-    auth: 'spi',
-    responses: { 200: { description: 'The execution', schema: ExecutionView }, ...errors(401, 404) },
-  },
-  {
-    method: 'post',
-    path: '/:connectorPath/:actionPath',
-    summary: 'Run an action (or, at `com.bmc.dsm.catalog:checkHealth`, check a connection instance) as a durable execution',
-    tag: 'spi',
-    auth: 'spi',
-    headers: executionHeaders,
-    body: z.union([ActionCall, HealthCheckCall]),
-    responses: {
-      200: { description: 'Outputs of the action, or the health report (always 200 for checkHealth)', schema: z.union([ActionAnswer, HealthCheckAnswer]) },
-      202: { description: 'Still running past the sync window, or `Prefer: respond-async`', schema: ExecutionView },
-      ...errors(400, 401, 404, 422, 502, 504),
+/**
+ * The SPI over HTTP: a thin adapter onto the transport-independent service (src/spi), behind SPI or admin
+ * credentials. `GET /rcf/health` (public) lives with the health routes. Its `/{connector}/{action}` route
+ * matches any two segments, so these routes go last in the table.
+ */
+export function spiRoutes(deps: ApiDeps): ApiRoute[] {
+  const spi = spiDepsFor(deps);
+  const relay = async (ctx: Context) => {
+    const answer = await handleSpiRequest(spi, { method: ctx.method, path: ctx.path, headers: ctx.headers, body: ctx.request.body });
+    ctx.status = answer.status;
+    for (const [name, value] of Object.entries(answer.headers ?? {})) ctx.set(name, value);
+    ctx.body = answer.body;
+  };
+  return [
+    {
+      method: 'get',
+      path: '/rcf/descriptor',
+      summary: 'Server descriptor: connectors, connection instances, actions (seed 002)',
+      tag: 'spi',
+      auth: 'spi',
+      responses: { 200: { description: 'The descriptor', schema: Descriptor }, ...errors(401) },
+      handler: relay,
     },
-  },
-];
+    {
+      method: 'get',
+      path: '/rcf/executions/:executionId',
+      summary: 'Status of an action or health-check execution, with its outputs or error',
+      tag: 'spi',
+      auth: 'spi',
+      responses: { 200: { description: 'The execution', schema: ExecutionView }, ...errors(401, 404) },
+      handler: relay,
+    },
+    {
+      // Also serves `com.bmc.dsm.catalog:checkHealth` (the service tells it from an action by its path).
+      method: 'post',
+      path: '/:connectorPath/:actionPath',
+      summary: 'Run an action (or, at `com.bmc.dsm.catalog:checkHealth`, check a connection instance) as a durable execution',
+      tag: 'spi',
+      auth: 'spi',
+      headers: executionHeaders,
+      body: z.union([ActionCall, HealthCheckCall]),
+      responses: {
+        200: { description: 'Outputs of the action, or the health report (always 200 for checkHealth)', schema: z.union([ActionAnswer, HealthCheckAnswer]) },
+        202: { description: 'Still running past the sync window, or `Prefer: respond-async`', schema: ExecutionView },
+        ...errors(400, 401, 404, 422, 502, 504),
+      },
+      handler: relay,
+    },
+  ];
+}
 
 /** One OpenAPI entry per configured action, its inputs typed from the same schema that validates them. */
 export function spiActionDocs(registry: ConnectorRegistry): OperationDoc[] {

@@ -1,38 +1,35 @@
 import { z } from 'zod';
+import { httpUrl } from '../../contracts/http-url';
+import { displayUrl, fetchWithinOrigin, refusedRedirectMessage } from '../outbound-http';
 import { defineConnector } from '../sdk';
+import { SecretRef, type SecretResolver } from '../secrets';
 
 /** Integration connectors have no connection-instance settings. */
 const NoSettings = z.object({});
 type NoSettings = z.infer<typeof NoSettings>;
 
+/** A header value given literally; `${…}` is refused because definitions are data and are never substituted. */
+const LiteralHeaderValue = z
+  .string()
+  .refine((value) => !value.includes('${'), "is not substituted: definitions never read this host's environment; declare the secret in the config file (secrets:) and use {secretRef: name}");
+
 export const HttpPollConfiguration = z.object({
-  url: z.url({ protocol: /^https?$/, error: 'url must be an http(s) URL' }),
+  url: httpUrl({ invalid: 'url must be an http(s) URL', credentials: 'url must not contain credentials (user:password@); send them in a header that references a declared secret ({secretRef: name})' }),
   method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
-  /** Values may reference the environment as `${NAME}`, so secrets stay out of definitions and histories. */
-  headers: z.record(z.string(), z.string()).optional(),
+  /** Literal values, or `{secretRef: name}` naming a secret the operator declared for this connector. */
+  headers: z.record(z.string(), z.union([LiteralHeaderValue, SecretRef])).optional(),
   timeoutSeconds: z.number().positive().default(10),
 });
 export type HttpPollConfiguration = z.infer<typeof HttpPollConfiguration>;
 
-/** Raised when a header references an environment variable that is not set. */
-export class MissingEnvironmentError extends Error {
-  override readonly name = 'MissingEnvironmentError';
+function resolveHeaders(headers: HttpPollConfiguration['headers'] = {}, secrets: SecretResolver): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, typeof value === 'string' ? value : secrets.reveal(value)]));
 }
 
-function resolveHeaders(headers: Record<string, string> = {}): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(headers).map(([name, value]) => [
-      name,
-      value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, variable: string) => {
-        const resolved = process.env[variable];
-        if (resolved === undefined) throw new MissingEnvironmentError(`headers.${name} references \${${variable}}, which is not set`);
-        return resolved;
-      }),
-    ]),
-  );
-}
-
-/** Integration connector that polls a URL each refresh; a non-2xx answer or no answer fails the refresh. */
+/**
+ * Integration connector that polls a URL each refresh; a non-2xx answer, no answer or a redirect to another
+ * origin fails the refresh.
+ */
 export const httpPollConnector = defineConnector<NoSettings, HttpPollConfiguration>({
   name: 'http-poll',
   version: '1.0',
@@ -46,23 +43,26 @@ export const httpPollConnector = defineConnector<NoSettings, HttpPollConfigurati
   },
   integration: {
     configuration: HttpPollConfiguration,
-    async refresh({ configuration, signal }) {
-      const { url, method } = configuration;
-      let response: Response;
+    async refresh({ configuration, secrets, signal }) {
+      const { method } = configuration;
+      const headers = resolveHeaders(configuration.headers, secrets);
+      const shown = displayUrl(configuration.url);
+      let answer;
       try {
-        response = await fetch(url, {
+        answer = await fetchWithinOrigin(configuration.url, {
           method,
-          headers: resolveHeaders(configuration.headers),
+          headers,
           signal: AbortSignal.any([signal, AbortSignal.timeout(configuration.timeoutSeconds * 1000)]),
         });
       } catch (err) {
-        if (err instanceof MissingEnvironmentError) throw err;
         const cause = (err as { cause?: { message?: string } }).cause?.message;
-        throw new Error(`${method} ${url} did not answer: ${cause ?? (err as Error).message}`);
+        throw new Error(`${method} ${shown} did not answer: ${cause ?? (err as Error).message}`);
       }
+      const { response, url, refusedRedirect } = answer;
       const body = await response.arrayBuffer().catch(() => new ArrayBuffer(0));
-      if (!response.ok) throw new Error(`${method} ${url} answered ${response.status} ${response.statusText}`.trim());
-      return { summary: `${method} ${url} answered ${response.status} (${body.byteLength} bytes)`, state: { status: response.status } };
+      if (refusedRedirect) throw new Error(refusedRedirectMessage(method, url, response, refusedRedirect));
+      if (!response.ok) throw new Error(`${method} ${shown} answered ${response.status} ${response.statusText}`.trim());
+      return { summary: `${method} ${shown} answered ${response.status} (${body.byteLength} bytes)`, state: { status: response.status } };
     },
   },
 });

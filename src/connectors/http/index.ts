@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { httpUrl } from '../../contracts/http-url';
 import { BusinessError, TargetTimeoutError, TargetUnavailableError } from '../errors';
+import { displayUrl, fetchWithinOrigin, refusedRedirectMessage, type OutboundAnswer } from '../outbound-http';
 import { defineConnector } from '../sdk';
 
 const BearerAuth = z.object({ type: z.literal('bearer'), token: z.string().min(1) });
@@ -7,7 +9,7 @@ const BasicAuth = z.object({ type: z.literal('basic'), username: z.string().min(
 
 /** Settings of one `http` connection instance (config file `settings:`). */
 export const HttpSettings = z.object({
-  baseUrl: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
+  baseUrl: httpUrl({ invalid: 'expected an http(s) URL', credentials: 'must not contain credentials (user:password@); use auth: {type: basic, username, password}' }),
   /** Path the health check GETs (2xx = healthy). */
   healthPath: z.string().default('/'),
   auth: z.discriminatedUnion('type', [BearerAuth, BasicAuth], { error: 'expected {type: bearer, token} or {type: basic, username, password}' }).optional(),
@@ -19,15 +21,6 @@ export const HttpSettings = z.object({
 export type HttpSettings = z.infer<typeof HttpSettings>;
 
 const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
-
-/** The base URL without credentials, for messages (a URL may carry `user:password@`). */
-function shown(url: URL): string {
-  const copy = new URL(url);
-  copy.username = '';
-  copy.password = '';
-  copy.search = '';
-  return copy.toString();
-}
 
 function targetUrl(settings: HttpSettings, path: string, query: unknown): URL {
   // Only paths under the base URL: the instance's credentials must never travel to another host.
@@ -81,17 +74,18 @@ export interface HttpExchange {
 
 /**
  * One HTTP exchange with the failure classification of DESIGN §3: no answer → TargetUnavailableError,
- * too slow → TargetTimeoutError (both retried); the caller decides what a status means.
+ * too slow → TargetTimeoutError (both retried); the caller decides what a status means. Redirects are
+ * followed within the base URL's origin only (outbound-http.ts).
  */
-export async function exchange({ method, url, headers, body, timeoutMs, signal }: HttpExchange): Promise<Response> {
+export async function exchange({ method, url, headers, body, timeoutMs, signal }: HttpExchange): Promise<OutboundAnswer> {
   const deadline = AbortSignal.timeout(timeoutMs);
   try {
-    return await fetch(url, { method, headers, body, signal: AbortSignal.any([signal, deadline]), redirect: 'follow' });
+    return await fetchWithinOrigin(url, { method, headers, body, signal: AbortSignal.any([signal, deadline]) });
   } catch (err) {
-    if (deadline.aborted) throw new TargetTimeoutError(`${method} ${shown(url)} did not answer within ${timeoutMs} ms`);
+    if (deadline.aborted) throw new TargetTimeoutError(`${method} ${displayUrl(url)} did not answer within ${timeoutMs} ms`);
     if (signal.aborted) throw err;
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new TargetUnavailableError(`${method} ${shown(url)} failed: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+    throw new TargetUnavailableError(`${method} ${displayUrl(url)} failed: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
   }
 }
 
@@ -113,7 +107,8 @@ export const httpConnector = defineConnector<HttpSettings>({
         { name: 'method', type: 'String' },
         { name: 'path', type: 'String', required: true },
         { name: 'query', type: 'Object' },
-        { name: 'headers', type: 'Object' },
+        // Header values are credentials often enough (Authorization, X-Api-Key) to be redacted in execution views.
+        { name: 'headers', type: 'Object', secret: true },
         { name: 'body', type: 'Object' },
       ],
       outputs: [
@@ -134,10 +129,11 @@ export const httpConnector = defineConnector<HttpSettings>({
           const hasType = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
           if (!hasType) headers['Content-Type'] = typeof inputs.body === 'string' ? 'text/plain' : 'application/json';
         }
-        const response = await exchange({ method, url, headers, body, timeoutMs: settings.timeoutMs, signal });
+        const { response, url: answered, refusedRedirect } = await exchange({ method, url, headers, body, timeoutMs: settings.timeoutMs, signal });
         const answer = { status: response.status, headers: Object.fromEntries(response.headers), body: await readBody(response) };
-        if (response.status >= 500) throw new TargetUnavailableError(`${method} ${shown(url)} answered ${response.status}`);
-        if (response.status >= 400) throw new BusinessError(`${method} ${shown(url)} answered ${response.status}`, answer);
+        if (refusedRedirect) throw new BusinessError(refusedRedirectMessage(method, answered, response, refusedRedirect), answer);
+        if (response.status >= 500) throw new TargetUnavailableError(`${method} ${displayUrl(url)} answered ${response.status}`);
+        if (response.status >= 400) throw new BusinessError(`${method} ${displayUrl(url)} answered ${response.status}`, answer);
         return answer;
       },
     },
@@ -146,9 +142,9 @@ export const httpConnector = defineConnector<HttpSettings>({
     const settings = instance.settings;
     const url = targetUrl(settings, settings.healthPath, undefined);
     try {
-      const response = await exchange({ method: 'GET', url, headers: requestHeaders(settings, undefined), timeoutMs: settings.timeoutMs, signal });
+      const { response, url: answered, refusedRedirect } = await exchange({ method: 'GET', url, headers: requestHeaders(settings, undefined), timeoutMs: settings.timeoutMs, signal });
       await response.body?.cancel();
-      const message = `GET ${shown(url)} answered ${response.status}`;
+      const message = refusedRedirect ? refusedRedirectMessage('GET', answered, response, refusedRedirect) : `GET ${displayUrl(url)} answered ${response.status}`;
       return response.ok
         ? { status: 'CONNECTION_SUCCESS', message: null, messages: [{ severity: 'INFO', message }] }
         : { status: 'CONNECTION_FAILURE', message, messages: [{ severity: 'ERROR', message }] };

@@ -1,0 +1,158 @@
+import Router from '@koa/router';
+import type { Context, Middleware } from 'koa';
+import { z } from 'zod';
+import { jsonBody } from './body';
+import { ApiError } from './errors';
+import { parseOrThrow } from './validate';
+
+/**
+ * Who may call a route: `'public'` (anyone) or one of the server's named policies (the API: `spi`, `admin`, …;
+ * the hub: `hub-admin`, `platform-user`), each a list of the principals it admits. There is no default.
+ */
+export type Access<A extends string> = 'public' | A;
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'delete' | 'options';
+
+/** What a route documents: the OpenAPI document is built from these, the same objects the router is built from. */
+export interface RouteDoc<A extends string = string> {
+  method: HttpMethod;
+  /** Koa-style path, e.g. `/admin/executions/:executionId`; matched case-sensitively, one trailing slash tolerated. */
+  path: string;
+  summary: string;
+  tag: string;
+  auth: Access<A>;
+  /** Schemas of the path parameters; a parameter not named here is a string of 1..{@link maxPathParamLength} characters. */
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Extra request headers the operation reads (e.g. Idempotency-Key). */
+  headers?: Record<string, string>;
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+}
+
+/** One route: its documentation, who may call it and its handler, declared together. */
+export interface Route<A extends string = string> extends RouteDoc<A> {
+  /** Middleware run before authentication: error envelopes (Egeria's), CORS. Never a decision about access. */
+  before?: Middleware[];
+  handler: Middleware;
+}
+
+/** Longest path parameter accepted by default: ids end up in workflow ids, which Temporal caps at 1,000 bytes. */
+export const maxPathParamLength = 256;
+const defaultParam = z.string().min(1, 'must not be empty').max(maxPathParamLength, `must be at most ${maxPathParamLength} characters`);
+
+/** Names of a Koa-style path's parameters (`:name` and `*name`). */
+export function pathParamNames(path: string): string[] {
+  return [...path.matchAll(/:(\w+)|\*(\w+)/g)].map(([, named, wildcard]) => (named ?? wildcard)!);
+}
+
+/** The schema every path parameter of a route is checked with, declared or default. */
+export function paramsSchema(route: RouteDoc): z.ZodObject {
+  const declared = route.params?.shape ?? {};
+  return z.object(Object.fromEntries(pathParamNames(route.path).map((name) => [name, (declared[name] as z.ZodType | undefined) ?? defaultParam])));
+}
+
+/** How a server tells who is calling, and which principals each of its policies admits. */
+export interface Authentication<A extends string, P extends string> {
+  policies: Record<A, readonly P[]>;
+  /** A principal, `'none'` when nothing was presented, `'invalid'` for wrong credentials. */
+  identify(ctx: Context): P | 'none' | 'invalid';
+  /** 401 message when no credentials were presented, naming the schemes accepted. */
+  missing: string;
+}
+
+function guard<A extends string, P extends string>(access: Access<A>, authentication: Authentication<A, P>): Middleware {
+  if (access === 'public') return (_ctx, next) => next();
+  const admitted = authentication.policies[access];
+  return async (ctx, next) => {
+    const principal = authentication.identify(ctx);
+    if (principal === 'none') throw new ApiError(401, 'UNAUTHENTICATED', authentication.missing);
+    if (principal === 'invalid') throw new ApiError(401, 'UNAUTHENTICATED', 'Invalid credentials');
+    if (!admitted.includes(principal)) throw new ApiError(403, 'FORBIDDEN', `These credentials may not call ${ctx.method} ${ctx.path}`);
+    ctx.state.principal = principal;
+    return next();
+  };
+}
+
+function checkParams(schema: z.ZodObject): Middleware {
+  if (Object.keys(schema.shape).length === 0) return (_ctx, next) => next();
+  return async (ctx, next) => {
+    ctx.params = parseOrThrow(schema, ctx.params, 'Path') as Record<string, string>;
+    return next();
+  };
+}
+
+/** Refuses a table a server must never start with: a route without a valid `auth`, or two routes for one method and path. */
+function checkDeclarations<A extends string>(routes: readonly Route<A>[], policies: Record<A, readonly string[]>): void {
+  const seen = new Set<string>();
+  for (const route of routes) {
+    const name = `${route.method?.toUpperCase()} ${route.path}`;
+    const { auth } = route as { auth?: unknown };
+    const validAuth = auth === 'public' || (typeof auth === 'string' && Object.hasOwn(policies, auth));
+    if (!validAuth) throw new Error(`Route ${name} must declare auth: 'public' or one of ${Object.keys(policies).join(', ')} (got ${JSON.stringify(auth)})`);
+    if (typeof route.handler !== 'function') throw new Error(`Route ${name} has no handler`);
+    if (seen.has(name)) throw new Error(`Route ${name} is declared twice`);
+    seen.add(name);
+    for (const declared of Object.keys(route.params?.shape ?? {})) {
+      if (!pathParamNames(route.path).includes(declared)) throw new Error(`Route ${name} declares parameter ${declared}, which its path does not have`);
+    }
+  }
+}
+
+/**
+ * The one way routes reach a server: a router built from the route table, each route guarded by its own
+ * declaration: `before` (envelopes, CORS), authentication, path parameters, the JSON body (read only for a
+ * caller the route admits, errors in the route's envelope), then the handler. Paths match case-sensitively
+ * and exactly (one trailing slash tolerated); {@link canonicalPaths} refuses other spellings before routing.
+ */
+export function buildRouter<A extends string, P extends string>(
+  routes: readonly Route<A>[],
+  authentication: Authentication<A, P>,
+  options: { bodyLimitBytes: number },
+): Router {
+  checkDeclarations(routes, authentication.policies);
+  const router = new Router({ sensitive: true, strict: false });
+  const body = jsonBody(options.bodyLimitBytes);
+  for (const route of routes) {
+    router[route.method](route.path, ...(route.before ?? []), guard(route.auth, authentication), checkParams(paramsSchema(route)), body, route.handler);
+  }
+  return router;
+}
+
+/** A segment that is `.` or `..`, spelled plainly or percent-encoded. */
+const dotSegment = /^(?:\.|%2e){1,2}$/i;
+
+/**
+ * Paths have one spelling: no empty segment (`//`) and no dot segment (`.`, `..`, `%2e`), which some proxies
+ * and clients normalise and others do not. Refused with 400 before routing, so no route sees them.
+ */
+export function canonicalPaths(): Middleware {
+  return async (ctx, next) => {
+    const segments = ctx.path.split('/').slice(1);
+    const inner = segments.slice(0, -1);
+    if (!ctx.path.startsWith('/') || inner.includes('') || segments.some((segment) => dotSegment.test(segment))) {
+      throw new ApiError(400, 'NON_CANONICAL_PATH', 'The path has an empty or dot segment (`//`, `/./`, `/../`); send its canonical form');
+    }
+    return next();
+  };
+}
+
+/**
+ * After the router: a path some route matches but not with this method answers 405 with `Allow` (any method,
+ * TRACE included); OPTIONS answers 204 with `Allow`. Paths no route matches fall through to 404.
+ */
+export function methodNotAllowed(): Middleware {
+  return async (ctx, next) => {
+    await next();
+    if (ctx.status !== 404 || ctx.body !== undefined) return;
+    const matched = ((ctx as { matched?: Array<{ methods: string[] }> }).matched ?? []).flatMap((layer) => layer.methods);
+    if (matched.length === 0) return;
+    const allow = [...new Set(matched)].join(', ');
+    ctx.set('Allow', allow);
+    if (ctx.method === 'OPTIONS') {
+      ctx.status = 204;
+      return;
+    }
+    throw new ApiError(405, 'METHOD_NOT_ALLOWED', `${ctx.method} is not allowed on ${ctx.path}; allowed: ${allow}`);
+  };
+}
