@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ApiError, errorBody } from '../api/errors';
-import { behaviourWorkflowId, behaviourWorkflowType, BehaviourFailureType, type BehaviourRequest } from '../contracts/behaviour-workflows';
+import { behaviourRunDeadlineMs, behaviourWorkflowId, behaviourWorkflowType, BehaviourFailureType, type BehaviourRequest } from '../contracts/behaviour-workflows';
 import type { BehaviourCall } from '../contracts/behaviours';
 import { TetherAction, TetherEnvironment, TetherKind, TetherTenant } from '../contracts/search-attributes';
 import { requestIdFor } from '../spi/execution-ids';
@@ -70,8 +70,7 @@ export async function callBehaviour(deps: BehaviourCallDeps, call: BehaviourCall
           { key: TetherEnvironment, value: environment },
           { key: TetherAction, value: name },
         ],
-        // Up to three attempts (a dead server is retried) and the time to kill a looping one.
-        executionTimeoutMs: 3 * (request.timeoutMs + 5_000) + 30_000,
+        executionTimeoutMs: behaviourRunDeadlineMs(request.timeoutMs),
         answer: (result) => ({ output: result.output, version: result.version }),
         failure: behaviourFailureToApiError,
       },

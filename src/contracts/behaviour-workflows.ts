@@ -39,3 +39,6 @@ export const behaviourWorkflowType = 'executeBehaviour';
 
 /** `behaviour/{tenant}/{environment}/{name}/{requestId}` (DESIGN §9). */
 export const behaviourWorkflowId = (tenant: string, environment: string, name: string, requestId: string) => `behaviour/${tenant}/${environment}/${name}/${requestId}`;
+
+/** Deadline of a whole behaviour run: three attempts (a dead server is retried), each with time to kill a looping server, and workflow tasks around them. */
+export const behaviourRunDeadlineMs = (timeoutMs: number) => 3 * (timeoutMs + 5_000) + 30_000;

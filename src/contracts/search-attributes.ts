@@ -6,6 +6,8 @@ export const TetherConnector = defineSearchAttributeKey('TetherConnector', Searc
 export const TetherAction = defineSearchAttributeKey('TetherAction', SearchAttributeType.KEYWORD);
 export const TetherConnectionInstance = defineSearchAttributeKey('TetherConnectionInstance', SearchAttributeType.KEYWORD);
 export const TetherIntegrationGroup = defineSearchAttributeKey('TetherIntegrationGroup', SearchAttributeType.KEYWORD);
+/** On a replay: the execution id of the run it re-ran, so `TetherReplayOf = '<id>'` lists every replay of a run. */
+export const TetherReplayOf = defineSearchAttributeKey('TetherReplayOf', SearchAttributeType.KEYWORD);
 /** Tenant and environment of a behaviour execution (DESIGN §9). SQLite visibility allows 10 Keyword attributes per namespace. */
 export const TetherTenant = defineSearchAttributeKey('TetherTenant', SearchAttributeType.KEYWORD);
 export const TetherEnvironment = defineSearchAttributeKey('TetherEnvironment', SearchAttributeType.KEYWORD);
@@ -16,6 +18,7 @@ export const tetherSearchAttributeKeys = [
   TetherAction,
   TetherConnectionInstance,
   TetherIntegrationGroup,
+  TetherReplayOf,
   TetherTenant,
   TetherEnvironment,
 ] as const;

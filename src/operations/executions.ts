@@ -1,13 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription, type WorkflowExecutionInfo } from '@temporalio/client';
 import { decodeArrayFromPayloads, decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
 import { ApiError, NotFoundError } from '../api/errors';
 import type { ActionRequest } from '../contracts/action';
 import type { ExecutionDetail, ExecutionListQuery, ExecutionStatus, ExecutionSummary } from '../contracts/executions';
-import { behaviourWorkflowId, behaviourWorkflowType, type BehaviourRequest } from '../contracts/behaviour-workflows';
-import { TetherAction, TetherConnectionInstance, TetherConnector, TetherEnvironment, TetherKind, TetherTenant } from '../contracts/search-attributes';
+import { behaviourRunDeadlineMs, behaviourWorkflowId, behaviourWorkflowType, type BehaviourRequest } from '../contracts/behaviour-workflows';
+import { TetherAction, TetherConnectionInstance, TetherConnector, TetherEnvironment, TetherKind, TetherReplayOf, TetherTenant } from '../contracts/search-attributes';
 import type { ConnectorRegistry } from '../connectors/registry';
-import { temporalUiLink } from '../temporal/ui-link';
+import { actionRunDeadlineMs } from '../spi/action-policy';
+import { requestIdFor } from '../spi/execution-ids';
+import { startOrAttach } from '../spi/executions';
+import { temporalUiLink, temporalUiQueryLink } from '../temporal/ui-link';
 import type { executeAction, executeBehaviour } from '../workflows';
 
 export interface ExecutionsDeps {
@@ -34,6 +36,12 @@ const statusNames: Record<string, ExecutionStatus> = {
   CONTINUED_AS_NEW: 'ContinuedAsNew',
   TIMED_OUT: 'TimedOut',
 };
+
+/** A visibility query's string literal (execution ids come from callers' Idempotency-Keys). */
+const quoted = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/** The query listing every replay of an execution, in the executions API and the Temporal UI alike. */
+export const replaysQuery = (executionId: string) => `TetherReplayOf = ${quoted(executionId)}`;
 
 /** Builds the visibility query of a list request; values are validated keywords, so quoting is safe. */
 export function visibilityQuery(query: ExecutionListQuery): string {
@@ -138,18 +146,37 @@ export class ExecutionsService {
         failure = { type: 'Terminated', message: event.workflowExecutionTerminatedEventAttributes.reason || 'terminated' };
       }
     }
+    const replays = await this.replaysOf(executionId);
+    const replaysUi = temporalUiQueryLink(this.deps.temporalUiUrl, this.deps.client.options.namespace, replaysQuery(executionId));
     return {
       ...summary,
+      ...(replaysUi ? { links: { ...summary.links, replaysUi } } : {}),
       ...(request ? { inputs: inputsOf(summary.kind, request, this.deps.registry) } : {}),
       ...(outputs ? { outputs } : {}),
       ...(failure ? { failure } : {}),
       attempts,
       ...(request?.replayOf ? { replayOf: request.replayOf } : {}),
+      replays,
     };
   }
 
-  /** Runs a failed, timed-out, cancelled or terminated action again with the same inputs, linked to the original. */
-  async replay(executionId: string): Promise<ExecutionSummary & { replayOf: string }> {
+  /** Every replay of an execution, newest first (visibility: a replay started a moment ago may still be missing). */
+  private async replaysOf(executionId: string): Promise<ExecutionSummary[]> {
+    const found: ExecutionSummary[] = [];
+    for await (const info of this.deps.client.workflow.list({ query: replaysQuery(executionId), pageSize: 100 })) {
+      found.push(summarize(info, this.deps));
+      if (found.length >= 100) break;
+    }
+    return found;
+  }
+
+  /**
+   * Runs a failed, timed-out, cancelled or terminated action again with the same inputs, as a new execution
+   * tagged `TetherReplayOf` = the original. The replay's id is keyed by the Idempotency-Key, else by the
+   * original's run: asking twice (a double click) answers the same replay, never a second run. To run an
+   * original again after its replay, send a new Idempotency-Key (or replay the replay).
+   */
+  async replay(executionId: string, idempotencyKey?: string): Promise<ExecutionSummary & { replayOf: string }> {
     const { handle, description } = await this.describe(executionId);
     const summary = summarize(description, this.deps);
     if (summary.kind !== 'action' && summary.kind !== 'behaviour') throw new ApiError(409, 'NOT_REPLAYABLE', `Execution ${executionId} is not an action or behaviour execution`);
@@ -159,26 +186,37 @@ export class ExecutionsService {
     const history = await handle.fetchHistory();
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
     const [original] = (await decodeArrayFromPayloads(this.deps.client.options.loadedDataConverter, started?.input?.payloads)) as [ActionRequest & BehaviourRequest];
-    const start = summary.kind === 'behaviour' ? this.behaviourReplay(original, executionId) : actionReplay(original, executionId);
-    const replay = await this.deps.client.workflow.start<typeof executeAction | typeof executeBehaviour>(start.workflowType, {
-      workflowId: start.workflowId,
-      taskQueue: this.deps.taskQueue,
-      args: [start.request] as [never],
-      typedSearchAttributes: description.typedSearchAttributes,
-      memo: { replayOf: executionId },
-    });
-    return { ...summary, ...summarize(await replay.describe(), this.deps), replayOf: executionId };
+    const key = `replay-${idempotencyKey ? requestIdFor(idempotencyKey) : `of-${description.runId}`}`;
+    const start = summary.kind === 'behaviour' ? this.behaviourReplay(original, executionId, key) : actionReplay(original, executionId, key);
+    const replay = await startOrAttach<typeof executeAction | typeof executeBehaviour>(
+      { client: this.deps.client, taskQueue: this.deps.taskQueue, namespace: this.deps.client.options.namespace },
+      start.workflowType,
+      {
+        workflowId: start.workflowId,
+        args: [start.request] as [never],
+        searchAttributes: [...description.typedSearchAttributes.getAll().filter((pair) => pair.key.name !== TetherReplayOf.name), { key: TetherReplayOf, value: executionId }],
+        executionTimeoutMs: start.executionTimeoutMs,
+        summary: `Replay of ${executionId}`,
+      },
+    );
+    // The replay's own run: its status and times, never the original's.
+    return { ...summarize(await replay.describe(), this.deps), replayOf: executionId };
   }
 
   /** A behaviour runs again with the same input and version, on this process's Behaviours Manager. */
-  private behaviourReplay(original: BehaviourRequest, executionId: string) {
+  private behaviourReplay(original: BehaviourRequest, executionId: string, key: string) {
     if (!this.deps.behaviours) throw new ApiError(409, 'NOT_REPLAYABLE', 'Behaviour executions are replayed by a connector-mode Tether with a worker (its Behaviours Manager runs them)');
     const request: BehaviourRequest = { ...original, activityTaskQueue: this.deps.behaviours.taskQueue, replayOf: executionId };
-    return { workflowType: behaviourWorkflowType, workflowId: behaviourWorkflowId(request.tenant, request.environment, request.name, `replay-${randomUUID()}`), request };
+    return {
+      workflowType: behaviourWorkflowType,
+      workflowId: behaviourWorkflowId(request.tenant, request.environment, request.name, key),
+      request,
+      executionTimeoutMs: behaviourRunDeadlineMs(request.timeoutMs),
+    };
   }
 }
 
-function actionReplay(original: ActionRequest, executionId: string) {
+function actionReplay(original: ActionRequest, executionId: string, key: string) {
   const request: ActionRequest = { ...original, replayOf: executionId };
-  return { workflowType: 'executeAction', workflowId: `action/${request.connectorPath}/${request.actionPath}/replay-${randomUUID()}`, request };
+  return { workflowType: 'executeAction', workflowId: `action/${request.connectorPath}/${request.actionPath}/${key}`, request, executionTimeoutMs: actionRunDeadlineMs(request.policy) };
 }
