@@ -86,8 +86,8 @@ export async function main(argv: string[]): Promise<void> {
     await buildProgram().parseAsync(argv.length ? argv : ['dev'], { from: 'user' });
   } catch (err) {
     if (!(err instanceof CommanderError)) throw err;
-    // Commander has printed the help, the version or the error (with a suggestion) already.
-    const shown = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help';
-    process.exit(shown ? ExitCode.ok : ExitCode.usage);
+    // Commander has printed the help, the version or the error (with a suggestion) already; help asked for
+    // exits 0, help shown because the line was incomplete (`tether new`) is a usage error like any other.
+    process.exit(err.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
   }
 }

@@ -52,6 +52,15 @@ test('an unknown flag is refused with exit 2, for the program and for a command'
   expect(replay.stderr).toContain("error: unknown option '--help-me'");
 });
 
+test('a command missing its sub-command or argument is refused with exit 2', async () => {
+  const noSub = await runTether(root, ['new']);
+  expect(noSub.code).toBe(2);
+  expect(noSub.stderr).toContain('Usage: tether new');
+  const noName = await runTether(root, ['new', 'connector']);
+  expect(noName.code).toBe(2);
+  expect(noName.stderr).toContain("error: missing required argument 'name'");
+});
+
 test('an option missing its value is refused with exit 2, never taken for a path', async () => {
   const result = await runTether(root, ['replay', '--query']);
   expect(result.code).toBe(2);
