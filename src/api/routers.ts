@@ -5,6 +5,7 @@ import { metrics } from '../metrics';
 import type { ApiDeps } from './app';
 import { apiAuthentication, type ApiRoute } from './auth';
 import { buildRouter } from './route';
+import { behavioursRoutes } from './routes/behaviours';
 import { codecAllowedOrigins, codecRoutes } from './routes/codec';
 import { connectorValidationRoutes } from './routes/connector-validation';
 import { executionsRoutes } from './routes/executions';
@@ -30,6 +31,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     }),
     ...executionsRoutes(deps),
     ...platformConnectionRoutes(deps),
+    ...behavioursRoutes(deps),
     ...connectorValidationRoutes(deps),
     ...daemonRoutes(deps),
     // The SPI stays last: its `/{connector}/{action}` route would claim any other two-segment path.
