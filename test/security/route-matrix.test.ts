@@ -10,6 +10,7 @@ import { buildRouter } from '../../src/api/route';
 import { hubAuthentication, hubPolicies } from '../../src/platform/auth';
 import { CredentialStore } from '../../src/platform/credential-store';
 import { hubRoutes } from '../../src/platform/hub';
+import { HubMetrics } from '../../src/platform/hub-metrics';
 import { Relay } from '../../src/platform/relay';
 import { hubAdminToken, hubUserToken, startTestHub } from '../platform/support';
 import { apiDepsOf, startTestTether, testCredentials, type TestTether } from '../support/tether';
@@ -147,7 +148,7 @@ describe('every route × every credential × every path spelling', () => {
       principalOf: (caller) => caller.api,
     };
     const store = await CredentialStore.open(mkdtempSync(join(tmpdir(), 'tether-hub-matrix-')));
-    const hubTable = hubRoutes(store, new Relay(), 1_000);
+    const hubTable = hubRoutes(store, new Relay(), new HubMetrics(), 1_000);
     const hubServer: Server = {
       name: 'hub',
       url: hub.url,
