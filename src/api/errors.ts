@@ -64,7 +64,8 @@ export function errorHandler(log: Logger): Middleware {
       if (known) {
         ctx.status = known.status;
         ctx.body = errorBody(known);
-        if (known.status === 401) ctx.set('WWW-Authenticate', 'Basic realm="tether", Bearer');
+        // Two headers, not one combined list: Chromium only prompts for Basic when it is a challenge of its own.
+        if (known.status === 401) ctx.set('WWW-Authenticate', ['Basic realm="tether", charset="UTF-8"', 'Bearer realm="tether"']);
         return;
       }
       log.error({ err, method: ctx.method, path: ctx.path, requestId: ctx.state.requestId }, 'request failed');

@@ -40,10 +40,12 @@ export type ExecutionSummary = z.infer<typeof ExecutionSummary>;
 export const ExecutionFailure = z.object({ type: z.string().optional(), message: z.string() });
 
 export const ExecutionDetail = ExecutionSummary.extend({
+  links: ExecutionLinks.extend({ replaysUi: z.string().optional().describe("the Temporal UI's list of this execution's replays") }),
   inputs: z.record(z.string(), z.unknown()).optional(),
   outputs: z.record(z.string(), z.unknown()).optional(),
   failure: ExecutionFailure.optional(),
   attempts: z.number().int(),
-  replayOf: z.string().optional(),
+  replayOf: z.string().optional().describe('the execution this one replays'),
+  replays: z.array(ExecutionSummary).describe('replays of this execution, newest first (search attribute TetherReplayOf)'),
 });
 export type ExecutionDetail = z.infer<typeof ExecutionDetail>;

@@ -6,6 +6,8 @@ export const TetherConnector = defineSearchAttributeKey('TetherConnector', Searc
 export const TetherAction = defineSearchAttributeKey('TetherAction', SearchAttributeType.KEYWORD);
 export const TetherConnectionInstance = defineSearchAttributeKey('TetherConnectionInstance', SearchAttributeType.KEYWORD);
 export const TetherIntegrationGroup = defineSearchAttributeKey('TetherIntegrationGroup', SearchAttributeType.KEYWORD);
+/** On a replay: the execution id of the run it re-ran, so `TetherReplayOf = '<id>'` lists every replay of a run. */
+export const TetherReplayOf = defineSearchAttributeKey('TetherReplayOf', SearchAttributeType.KEYWORD);
 
 export const tetherSearchAttributeKeys = [
   TetherKind,
@@ -13,6 +15,7 @@ export const tetherSearchAttributeKeys = [
   TetherAction,
   TetherConnectionInstance,
   TetherIntegrationGroup,
+  TetherReplayOf,
 ] as const;
 
 /** Values of TetherKind. */

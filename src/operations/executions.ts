@@ -1,12 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription, type WorkflowExecutionInfo } from '@temporalio/client';
 import { decodeArrayFromPayloads, decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
 import { ApiError, NotFoundError } from '../api/errors';
 import type { ActionRequest } from '../contracts/action';
 import type { ExecutionDetail, ExecutionListQuery, ExecutionStatus, ExecutionSummary } from '../contracts/executions';
-import { TetherAction, TetherConnectionInstance, TetherConnector, TetherKind } from '../contracts/search-attributes';
+import { TetherAction, TetherConnectionInstance, TetherConnector, TetherKind, TetherReplayOf } from '../contracts/search-attributes';
 import type { ConnectorRegistry } from '../connectors/registry';
-import { temporalUiLink } from '../temporal/ui-link';
+import { actionRunDeadlineMs } from '../spi/action-policy';
+import { requestIdFor } from '../spi/execution-ids';
+import { startOrAttach } from '../spi/executions';
+import { temporalUiLink, temporalUiQueryLink } from '../temporal/ui-link';
 import type { executeAction } from '../workflows';
 
 export interface ExecutionsDeps {
@@ -28,6 +30,12 @@ const statusNames: Record<string, ExecutionStatus> = {
   CONTINUED_AS_NEW: 'ContinuedAsNew',
   TIMED_OUT: 'TimedOut',
 };
+
+/** A visibility query's string literal (execution ids come from callers' Idempotency-Keys). */
+const quoted = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/** The query listing every replay of an execution, in the executions API and the Temporal UI alike. */
+export const replaysQuery = (executionId: string) => `TetherReplayOf = ${quoted(executionId)}`;
 
 /** Builds the visibility query of a list request; values are validated keywords, so quoting is safe. */
 export function visibilityQuery(query: ExecutionListQuery): string {
@@ -119,18 +127,37 @@ export class ExecutionsService {
         failure = { type: 'Terminated', message: event.workflowExecutionTerminatedEventAttributes.reason || 'terminated' };
       }
     }
+    const replays = await this.replaysOf(executionId);
+    const replaysUi = temporalUiQueryLink(this.deps.temporalUiUrl, this.deps.client.options.namespace, replaysQuery(executionId));
     return {
       ...summary,
+      ...(replaysUi ? { links: { ...summary.links, replaysUi } } : {}),
       ...(request ? { inputs: summary.kind === 'action' ? redactInputs(request, this.deps.registry) : {} } : {}),
       ...(outputs ? { outputs } : {}),
       ...(failure ? { failure } : {}),
       attempts,
       ...(request?.replayOf ? { replayOf: request.replayOf } : {}),
+      replays,
     };
   }
 
-  /** Runs a failed, timed-out, cancelled or terminated action again with the same inputs, linked to the original. */
-  async replay(executionId: string): Promise<ExecutionSummary & { replayOf: string }> {
+  /** Every replay of an execution, newest first (visibility: a replay started a moment ago may still be missing). */
+  private async replaysOf(executionId: string): Promise<ExecutionSummary[]> {
+    const found: ExecutionSummary[] = [];
+    for await (const info of this.deps.client.workflow.list({ query: replaysQuery(executionId), pageSize: 100 })) {
+      found.push(summarize(info, this.deps));
+      if (found.length >= 100) break;
+    }
+    return found;
+  }
+
+  /**
+   * Runs a failed, timed-out, cancelled or terminated action again with the same inputs, as a new execution
+   * tagged `TetherReplayOf` = the original. The replay's id is keyed by the Idempotency-Key, else by the
+   * original's run: asking twice (a double click) answers the same replay, never a second run. To run an
+   * original again after its replay, send a new Idempotency-Key (or replay the replay).
+   */
+  async replay(executionId: string, idempotencyKey?: string): Promise<ExecutionSummary & { replayOf: string }> {
     const { handle, description } = await this.describe(executionId);
     const summary = summarize(description, this.deps);
     if (summary.kind !== 'action') throw new ApiError(409, 'NOT_REPLAYABLE', `Execution ${executionId} is not an action execution`);
@@ -141,14 +168,19 @@ export class ExecutionsService {
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
     const [original] = (await decodeArrayFromPayloads(this.deps.client.options.loadedDataConverter, started?.input?.payloads)) as [ActionRequest];
     const request: ActionRequest = { ...original, replayOf: executionId };
-    const workflowId = `action/${request.connectorPath}/${request.actionPath}/replay-${randomUUID()}`;
-    const replay = await this.deps.client.workflow.start<typeof executeAction>('executeAction', {
-      workflowId,
-      taskQueue: this.deps.taskQueue,
-      args: [request],
-      typedSearchAttributes: description.typedSearchAttributes,
-      memo: { replayOf: executionId },
-    });
-    return { ...summary, ...summarize(await replay.describe(), this.deps), replayOf: executionId };
+    const key = idempotencyKey ? requestIdFor(idempotencyKey) : `of-${description.runId}`;
+    const replay = await startOrAttach<typeof executeAction>(
+      { client: this.deps.client, taskQueue: this.deps.taskQueue, namespace: this.deps.client.options.namespace },
+      'executeAction',
+      {
+        workflowId: `action/${request.connectorPath}/${request.actionPath}/replay-${key}`,
+        args: [request],
+        searchAttributes: [...description.typedSearchAttributes.getAll().filter((pair) => pair.key.name !== TetherReplayOf.name), { key: TetherReplayOf, value: executionId }],
+        executionTimeoutMs: actionRunDeadlineMs(request.policy),
+        summary: `Replay of ${executionId}`,
+      },
+    );
+    // The replay's own run: its status and times, never the original's.
+    return { ...summarize(await replay.describe(), this.deps), replayOf: executionId };
   }
 }

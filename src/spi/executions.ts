@@ -21,6 +21,8 @@ export interface StartOptions<W extends Workflow> {
   searchAttributes: SearchAttributePair[];
   /** Deadline of the whole run, so a run nobody serves cannot hang around. */
   executionTimeoutMs: number;
+  /** One line the Temporal UI shows on the run's page (encrypted like every payload). */
+  summary?: string;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function startOrAttach<W extends Workflow>(context: ExecutionContex
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       requestEagerStart: true,
+      ...(options.summary ? { staticSummary: options.summary } : {}),
     }) as WorkflowHandle<W>;
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return context.client.workflow.getHandle<W>(options.workflowId);
@@ -82,4 +85,10 @@ export function executionLinks(context: ExecutionContext, executionId: string): 
   const self = `${context.publicUrl?.replace(/\/$/, '') ?? ''}/rcf/executions/${encodeURIComponent(executionId)}`;
   const ui = temporalUiLink(context.temporalUiUrl, context.namespace, executionId);
   return ui ? { self, ui } : { self };
+}
+
+/** Headers naming the execution an answer comes from, and its run in the Temporal Web UI when known. */
+export function executionHeaders(context: ExecutionContext, executionId: string): Record<string, string> {
+  const ui = temporalUiLink(context.temporalUiUrl, context.namespace, executionId);
+  return { 'X-Tether-Execution-Id': executionId, ...(ui ? { 'X-Tether-Execution-Ui': ui } : {}) };
 }
