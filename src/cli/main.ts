@@ -50,6 +50,18 @@ export function buildProgram(): Command {
     .argument('[paths...]', 'history files or folders of them (default: test/histories)')
     .option('-q, --query <query>', 'replay live executions matching this visibility query (needs TEMPORAL_ADDRESS)')
     .action(running('replay', async (paths: string[], options: { query?: string }) => (await import('./replay')).runReplay({ paths, query: options.query })));
+  program
+    .command('check-config')
+    .description('check the settings and the config file (every plugin, every instance) as a start would, without starting; exit 1 on any problem')
+    .argument('[file]', 'config file (default: TETHER_CONFIG, else tether.config.yaml here)')
+    .action(running('check-config', async (file: string | undefined) => (await import('./check-config')).runCheckConfig(file)));
+  const create = program.command('new').description('create something from a template');
+  create
+    .command('connector')
+    .description('scaffold a connector plugin folder: definition, a test against a real local HTTP peer, a config snippet')
+    .argument('<name>', 'connector name: lower-case letters, digits and dashes (e.g. acme)')
+    .option('-d, --dir <folder>', 'where to create it', 'connectors/<name>')
+    .action(running('new connector', async (name: string, options: { dir: string }) => (await import('./new-connector')).runNewConnector(name, options.dir)));
   return program;
 }
 
@@ -60,8 +72,8 @@ export async function main(argv: string[]): Promise<void> {
     await buildProgram().parseAsync(argv.length ? argv : ['dev'], { from: 'user' });
   } catch (err) {
     if (!(err instanceof CommanderError)) throw err;
-    // Commander has printed the help, the version or the error (with a suggestion) already.
-    const shown = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help';
-    process.exit(shown ? ExitCode.ok : ExitCode.usage);
+    // Commander has printed the help, the version or the error (with a suggestion) already; help asked for
+    // exits 0, help shown because the line was incomplete (`tether new`) is a usage error like any other.
+    process.exit(err.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
   }
 }

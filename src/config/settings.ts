@@ -69,6 +69,14 @@ export const SettingsSchema = z.object({
   /** The Temporal SDK's own Prometheus exporter binds 127.0.0.1 on this port; /metrics re-exports it. */
   TETHER_SDK_METRICS_PORT: port.min(1).optional(),
 
+  /** Behaviours (DESIGN §9): where downloaded versions are kept (default `<os.tmpdir()>/tether`). */
+  TETHER_BEHAVIOURS_DIR: optionalText,
+  TETHER_BEHAVIOURS_MAX_BUILDS: z.coerce.number().int().min(1).max(1000).default(10),
+  TETHER_BEHAVIOURS_LOCK: z.stringbool().default(false),
+  TETHER_BEHAVIOURS_TIMEOUT_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+  TETHER_BEHAVIOURS_MAX_OLD_SPACE_MB: z.coerce.number().int().min(32).max(65_536).default(256),
+  TETHER_BEHAVIOURS_INSPECT: port.min(1).optional(),
+
   PLATFORM_PORT: port.default(4000),
   TETHER_PLATFORM_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TETHER_PLATFORM_DATA: optionalText,

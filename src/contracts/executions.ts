@@ -12,7 +12,9 @@ export const ExecutionListQuery = z.object({
   connector: keyword.optional().describe("connector path, e.g. 'myconnector'"),
   action: keyword.optional().describe("action name, e.g. 'submitOrder'"),
   connectionInstance: keyword.optional(),
-  kind: z.enum(['action', 'health-check']).optional(),
+  kind: z.enum(['action', 'health-check', 'behaviour']).optional(),
+  tenant: keyword.optional().describe('behaviour executions of this tenant'),
+  environment: keyword.optional().describe('behaviour executions of this environment'),
   status: z
     .string()
     .transform((value) => ExecutionStatus.options.find((status) => status.toLowerCase() === value.toLowerCase()) ?? value)
@@ -30,6 +32,8 @@ export const ExecutionSummary = z.object({
   connector: z.string().optional(),
   action: z.string().optional(),
   connectionInstance: z.string().optional(),
+  tenant: z.string().optional(),
+  environment: z.string().optional(),
   status: z.string(),
   startTime: z.string(),
   closeTime: z.string().optional(),

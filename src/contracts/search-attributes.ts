@@ -8,6 +8,9 @@ export const TetherConnectionInstance = defineSearchAttributeKey('TetherConnecti
 export const TetherIntegrationGroup = defineSearchAttributeKey('TetherIntegrationGroup', SearchAttributeType.KEYWORD);
 /** On a replay: the execution id of the run it re-ran, so `TetherReplayOf = '<id>'` lists every replay of a run. */
 export const TetherReplayOf = defineSearchAttributeKey('TetherReplayOf', SearchAttributeType.KEYWORD);
+/** Tenant and environment of a behaviour execution (DESIGN §9). SQLite visibility allows 10 Keyword attributes per namespace. */
+export const TetherTenant = defineSearchAttributeKey('TetherTenant', SearchAttributeType.KEYWORD);
+export const TetherEnvironment = defineSearchAttributeKey('TetherEnvironment', SearchAttributeType.KEYWORD);
 
 export const tetherSearchAttributeKeys = [
   TetherKind,
@@ -16,7 +19,9 @@ export const tetherSearchAttributeKeys = [
   TetherConnectionInstance,
   TetherIntegrationGroup,
   TetherReplayOf,
+  TetherTenant,
+  TetherEnvironment,
 ] as const;
 
 /** Values of TetherKind. */
-export type RunKind = 'action' | 'health-check' | 'daemon' | 'group-reconciler' | 'integration-connector' | 'platform-connection';
+export type RunKind = 'action' | 'health-check' | 'daemon' | 'group-reconciler' | 'integration-connector' | 'platform-connection' | 'behaviour';

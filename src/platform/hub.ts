@@ -7,6 +7,8 @@ import { buildRouter, canonicalPaths, methodNotAllowed } from '../api/route';
 import { createLogger, type Logger } from '../logging/logger';
 import { adminRoutes } from './admin-router';
 import { hubAuthentication, type HubRoute } from './auth';
+import { BehaviourStore } from './behaviour-store';
+import { behaviourCallRoutes, behavioursAdminRoutes } from './behaviours-router';
 import { CredentialStore } from './credential-store';
 import { defaultMaxFrameBytes } from './frames';
 import { Relay } from './relay';
@@ -44,7 +46,7 @@ export interface PlatformHub {
 }
 
 /** The hub's route table, in matching order: each route declares who may call it (see src/api/route.ts). */
-export function hubRoutes(store: CredentialStore, relay: Relay, metrics: HubMetrics, relayTimeoutMs: number): HubRoute[] {
+export function hubRoutes(store: CredentialStore, behaviours: BehaviourStore, relay: Relay, metrics: HubMetrics, relayTimeoutMs: number): HubRoute[] {
   const health: HubRoute = {
     method: 'get',
     path: '/health',
@@ -68,13 +70,22 @@ export function hubRoutes(store: CredentialStore, relay: Relay, metrics: HubMetr
       ctx.body = await metrics.registry.metrics();
     },
   };
-  return [health, exposition, ...adminRoutes(store, relay), ...relayRoutes(store, relay, relayTimeoutMs)];
+  return [
+    health,
+    exposition,
+    ...adminRoutes(store, relay),
+    ...behavioursAdminRoutes(behaviours, store, relay),
+    // Before the SPI relay, whose `/connectors/{id}/*path` would claim behaviour calls.
+    ...behaviourCallRoutes(store, relay, relayTimeoutMs),
+    ...relayRoutes(store, relay, relayTimeoutMs),
+  ];
 }
 
 /** The reference platform hub (DESIGN §6): connectors dial in over WebSocket; the admin API registers them; SPI calls are relayed to them. */
 export async function startPlatformHub(options: PlatformHubOptions): Promise<PlatformHub> {
   const log = options.log ?? createLogger('info', 'tether-platform');
   const store = await CredentialStore.open(options.dataDir);
+  const behaviours = await BehaviourStore.open(options.dataDir);
   const relay = new Relay();
   const tokens = { adminToken: options.adminToken, userTokens: options.userTokens ?? [] };
 
@@ -88,11 +99,12 @@ export async function startPlatformHub(options: PlatformHubOptions): Promise<Pla
   app.use(errorHandler(log));
   app.use(canonicalPaths());
   app.use(methodNotAllowed());
-  app.use(buildRouter(hubRoutes(store, relay, metrics, options.relayTimeoutMs ?? 45_000), hubAuthentication(tokens), { bodyLimitBytes: options.bodyLimitBytes ?? 1_048_576 }).routes());
+  app.use(buildRouter(hubRoutes(store, behaviours, relay, metrics, options.relayTimeoutMs ?? 45_000), hubAuthentication(tokens), { bodyLimitBytes: options.bodyLimitBytes ?? 1_048_576 }).routes());
 
   const server = createServer(app.callback());
   const sockets = attachConnectorSocketServer(server, {
     store,
+    behaviours,
     relay,
     log,
     maxFrameBytes: options.maxFrameBytes ?? defaultMaxFrameBytes,

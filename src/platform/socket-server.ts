@@ -2,14 +2,18 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Logger } from '../logging/logger';
+import type { BehaviourStore } from './behaviour-store';
 import type { CredentialStore } from './credential-store';
-import { CloseCode, closeReason, ConnectorFrame, parseFrame, supersededNotice, type HelloFrame } from './frames';
+import { mayRunBehaviours } from './privileges';
+import { CloseCode, closeReason, ConnectorFrame, parseFrame, supersededNotice, type BehaviourFetchFrame, type HelloFrame } from './frames';
 import type { HubMetrics, SocketRefusal } from './hub-metrics';
 import type { LoginLimiter } from './login-limiter';
 import { ConnectorConnection, type Relay } from './relay';
 
 export interface SocketServerOptions {
   store: CredentialStore;
+  /** Behaviour versions: announced after welcome, downloaded with `behaviour-fetch`. */
+  behaviours: BehaviourStore;
   relay: Relay;
   log: Logger;
   maxFrameBytes: number;
@@ -73,6 +77,8 @@ export function attachConnectorSocketServer(server: Server, options: SocketServe
       const previous = relay.activate(connection);
       phase = 'active';
       connection.send({ type: 'welcome', connectionId: connection.connectionId, ...(previous ? { notice: supersededNotice } : {}) });
+      const current = options.behaviours.currents().filter((scope) => mayRunBehaviours(registered.privileges, scope.tenant, scope.environment));
+      if (current.length) connection.send({ type: 'behaviours', current });
       log.info(
         { connectorId: hello.connectorId, connectionId: connection.connectionId, remoteAddress, supersededConnectionId: previous?.connectionId },
         'connector connected',
@@ -94,8 +100,23 @@ export function attachConnectorSocketServer(server: Server, options: SocketServe
         return;
       }
       if (phase === 'active' && frame.type === 'response') return connection!.answer(frame);
+      if (phase === 'active' && frame.type === 'behaviour-fetch') return void sendBundle(connection!, frame);
       return refuse(CloseCode.malformedFrame, `unexpected ${frame.type} frame while ${phase}`, 'malformed_frame');
     });
+
+    /** Answers a download of a version the connector may run (privileges read now: they may have changed). */
+    const sendBundle = async (active: ConnectorConnection, frame: BehaviourFetchFrame) => {
+      const { requestId, tenant, environment, version } = frame;
+      const privileges = store.get(active.connectorId)?.privileges ?? [];
+      if (!mayRunBehaviours(privileges, tenant, environment)) {
+        return active.send({ type: 'behaviour-bundle', requestId, error: `No privilege behaviours:${tenant}/${environment}` });
+      }
+      const bundle = await options.behaviours.bundle(tenant, environment, version).catch((err) => {
+        log.error({ err, tenant, environment, version }, 'reading a behaviour version failed');
+        return undefined;
+      });
+      active.send(bundle ? { type: 'behaviour-bundle', requestId, bundle } : { type: 'behaviour-bundle', requestId, error: `No version ${version} of ${tenant}/${environment}` });
+    };
 
     ws.on('close', (code, reason) => {
       clearTimeout(helloTimer);

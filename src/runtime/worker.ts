@@ -1,5 +1,7 @@
 import { bundleWorkflowCode, Worker, type Logger, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { createBehaviourActivities } from '../activities/behaviours';
+import type { BehavioursManager } from '../behaviours/manager';
 import { failureConverterPath } from '../temporal/codec';
 
 export interface TetherWorkerOptions {
@@ -31,4 +33,15 @@ export function createTetherWorker(options: TetherWorkerOptions): Promise<Worker
 /** Bundles every Tether workflow once (tests and the bench reuse it across workers); includes the encrypting failure converter. */
 export function bundleTetherWorkflows(logger?: Logger) {
   return bundleWorkflowCode({ workflowsPath, failureConverterPath, ...(logger ? { logger } : {}) });
+}
+
+/** The worker of this process's Behaviours Manager: behaviour activities only, on the manager's own task queue. */
+export function createBehaviourWorker(options: Pick<TetherWorkerOptions, 'connection' | 'namespace' | 'dataConverter'> & { manager: BehavioursManager }): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.manager.taskQueue,
+    activities: createBehaviourActivities({ manager: options.manager }),
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+  });
 }
