@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import type { ActionRequest, ActionResult, HealthCheckRequest } from '../contracts/action';
-import { ConnectorConfigError, FailureType } from '../connectors/errors';
+import { BusinessError, ConnectorConfigError, FailureType, TargetTimeoutError, TargetUnavailableError } from '../connectors/errors';
 import { redactError, redactValue, secretSettingValues } from '../connectors/redaction';
 import type { ConnectorRegistry } from '../connectors/registry';
 import type { HealthReport } from '../connectors/sdk';
@@ -14,22 +14,16 @@ export interface ActionActivityDeps {
 }
 
 /**
- * Turns a connector's classified error into the Temporal failure that decides retrying. Classified by the
- * error's name, not its class, so a plugin loaded with its own copy of the errors module (or declaring an
- * error named `BusinessError`) is classified the same.
+ * Turns a connector's classified error into the Temporal failure that decides retrying. Classified by class:
+ * the SDK's `instanceof` recognises errors from any copy of the SDK (a plugin resolving its own `tether/sdk`).
  */
 export function toFailure(err: unknown): Error {
-  const error = err as { name?: string; message?: string; details?: unknown } | undefined;
-  switch (error?.name) {
-    case FailureType.business:
-      return ApplicationFailure.create({ message: error.message ?? '', type: FailureType.business, nonRetryable: true, details: error.details === undefined ? [] : [error.details] });
-    case FailureType.config:
-      return ApplicationFailure.create({ message: error.message ?? '', type: FailureType.config, nonRetryable: true });
-    case FailureType.timeout:
-      return ApplicationFailure.create({ message: error.message ?? '', type: FailureType.timeout });
-    case FailureType.unavailable:
-      return ApplicationFailure.create({ message: error.message ?? '', type: FailureType.unavailable });
+  if (err instanceof BusinessError) {
+    return ApplicationFailure.create({ message: err.message, type: FailureType.business, nonRetryable: true, details: err.details === undefined ? [] : [err.details] });
   }
+  if (err instanceof ConnectorConfigError) return ApplicationFailure.create({ message: err.message, type: FailureType.config, nonRetryable: true });
+  if (err instanceof TargetTimeoutError) return ApplicationFailure.create({ message: err.message, type: FailureType.timeout });
+  if (err instanceof TargetUnavailableError) return ApplicationFailure.create({ message: err.message, type: FailureType.unavailable });
   return err instanceof Error ? err : new Error(String(err));
 }
 
@@ -75,7 +69,8 @@ export function createActionActivities({ registry, log }: ActionActivityDeps) {
         record('succeeded');
         return { outputs };
       } catch (err) {
-        const failure = toFailure(redactError(err, secrets));
+        // Classified first (a redacted copy is a plain Error), then the failure is redacted.
+        const failure = redactError(toFailure(err), secrets) as Error;
         const outcome = finalOutcome(failure, request, context.info.attempt);
         if (outcome) record(outcome);
         throw failure;

@@ -2,7 +2,10 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Credentials } from '../config/credentials';
 import type { Settings } from '../config/settings';
+import type { BehavioursManager } from '../behaviours/manager';
+import { behaviourLinkHandlers } from '../behaviours/link-handlers';
 import type { ConnectorRegistry } from '../connectors/registry';
+import { spiDepsFor } from '../spi/request';
 import { createActionActivities } from './actions';
 import { createDaemonConnectorActivities } from './daemon-connectors';
 import { createDaemonLifecycleActivities } from './daemon-lifecycle';
@@ -16,6 +19,8 @@ export interface ActivityDeps {
   settings: Settings;
   credentials: Credentials;
   log: Logger;
+  /** The Behaviours Manager of this worker process (connector mode). */
+  behaviours?: BehavioursManager;
 }
 
 /** All activities of the Tether worker, built from their dependencies. */
@@ -25,6 +30,12 @@ export function createActivities(deps: ActivityDeps) {
     ...createDaemonLifecycleActivities(deps),
     ...createDaemonMetadataActivities(deps),
     ...createDaemonConnectorActivities(deps),
-    ...createPlatformActivities({ settings: deps.settings, log: deps.log, client: deps.client, handleSpiRequest: spiHandlerFor(deps) }),
+    ...createPlatformActivities({
+      settings: deps.settings,
+      log: deps.log,
+      client: deps.client,
+      handleSpiRequest: spiHandlerFor(deps),
+      behaviours: deps.behaviours && behaviourLinkHandlers({ ...spiDepsFor(deps), manager: deps.behaviours }),
+    }),
   };
 }

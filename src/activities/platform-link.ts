@@ -5,7 +5,7 @@ import type { Settings } from '../config/settings';
 import type { ConnectorRegistry } from '../connectors/registry';
 import { platformLinkUpSignal, type PlatformLinkInput, type PlatformLinkOutcome } from '../contracts/platform-connection';
 import type { SpiHandler } from '../platform/frames';
-import { openPlatformLink, type LinkEnd } from '../platform/link';
+import { openPlatformLink, type BehaviourLinkHandlers, type LinkEnd } from '../platform/link';
 import { setPlatformLink } from '../metrics';
 import { handleSpiRequest } from '../spi';
 import { spiDepsFor } from '../spi/request';
@@ -16,6 +16,8 @@ export interface PlatformActivityDeps {
   log: Logger;
   /** Serves each SPI call the platform relays: the same SPI service the REST routes use. */
   handleSpiRequest: SpiHandler;
+  /** Behaviour announcements and calls that arrive over the link (connector mode with a Behaviours Manager). */
+  behaviours?: BehaviourLinkHandlers;
   /** Client used to signal the connection workflow; defaults to the worker's. */
   client?: Client;
   /** Sent in the hello frame, shown in the hub's connection list. */
@@ -54,6 +56,7 @@ export function createPlatformActivities(deps: PlatformActivityDeps) {
         connectorId: input.connectorId,
         secret,
         handler: deps.handleSpiRequest,
+        behaviours: deps.behaviours,
         log,
         agent: deps.agent ?? 'tether',
         pingIntervalMs: beatEveryMs,

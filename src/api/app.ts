@@ -1,3 +1,4 @@
+import type { BehavioursManager } from '../behaviours/manager';
 import { randomUUID } from 'node:crypto';
 import Koa from 'koa';
 import type { Client } from '@temporalio/client';
@@ -18,6 +19,8 @@ export interface ApiDeps {
   log: Logger;
   client: Client;
   registry: ConnectorRegistry;
+  /** The Behaviours Manager of this process (connector mode with a worker). */
+  behaviours?: BehavioursManager;
   /** Payload codec keys, for the codec-server endpoints the Temporal UI calls. */
   keyRing: KeyRing;
   taskQueue: string;

@@ -5,7 +5,9 @@ import { metrics } from '../metrics';
 import type { ApiDeps } from './app';
 import { apiAuthentication, type ApiRoute } from './auth';
 import { buildRouter } from './route';
+import { behavioursRoutes } from './routes/behaviours';
 import { codecAllowedOrigins, codecRoutes } from './routes/codec';
+import { connectorValidationRoutes } from './routes/connector-validation';
 import { executionsRoutes } from './routes/executions';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
@@ -29,6 +31,8 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     }),
     ...executionsRoutes(deps),
     ...platformConnectionRoutes(deps),
+    ...behavioursRoutes(deps),
+    ...connectorValidationRoutes(deps),
     ...daemonRoutes(deps),
     // The SPI stays last: its `/{connector}/{action}` route would claim any other two-segment path.
     ...spiRoutes(deps),

@@ -1,6 +1,9 @@
 import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { startDevServer, type DevServer } from '../temporal/dev-server';
+import { startDevCodec, type DevCodec } from '../api/dev-codec';
+import { codecAllowedOrigins } from '../api/routes/codec';
+import { AesGcmPayloadCodec } from '../temporal/codec';
+import { freePort, startDevServer, type DevServer } from '../temporal/dev-server';
 import { resolveTemporalBinary, temporalVersion } from '../temporal/provision';
 import { runConnectorMode } from '../platform/connector-mode';
 import { bootstrap, onShutdown, startProcess } from './process';
@@ -13,6 +16,7 @@ export async function runDev(): Promise<void> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
 
   let devServer: DevServer | undefined;
+  let devCodec: DevCodec | undefined;
   let temporalAddress = settings.TEMPORAL_ADDRESS;
   let temporalUiUrl = settings.TEMPORAL_UI_URL;
   if (!temporalAddress) {
@@ -20,14 +24,28 @@ export async function runDev(): Promise<void> {
     const dataDir = resolve(settings.TETHER_DATA_DIR);
     mkdirSync(dataDir, { recursive: true });
     say(`Starting ${await temporalVersion(binary)} (data in ${join(dataDir, 'temporal.sqlite')})…`);
+    const uiPort = settings.TEMPORAL_UI_PORT || (await freePort());
+    // The embedded UI (on loopback) decrypts payloads through the loopback dev codec: no login step. Production
+    // never starts it; there the UI calls the API's /codec with the session cookie of GET /codec/login.
+    if (settings.NODE_ENV !== 'production') {
+      devCodec = await startDevCodec({
+        codec: new AesGcmPayloadCodec(codec.keyRing),
+        allowedOrigins: codecAllowedOrigins(settings, `http://127.0.0.1:${uiPort}`),
+        port: 0,
+        bodyLimitBytes: settings.TETHER_BODY_LIMIT_BYTES,
+        log,
+      });
+    }
     devServer = await startDevServer({
       binary,
       port: settings.TEMPORAL_DEV_PORT,
-      uiPort: settings.TEMPORAL_UI_PORT,
+      uiPort,
       dbFilename: join(dataDir, 'temporal.sqlite'),
       namespace: settings.TEMPORAL_NAMESPACE,
-      // The UI decrypts payloads through our codec endpoint (log in once at /codec/login).
-      uiCodecEndpoint: `${settings.TETHER_PUBLIC_URL ?? `http://127.0.0.1:${settings.PORT}`}/codec`,
+      uiCodecEndpoint: devCodec?.endpoint ?? `${settings.TETHER_PUBLIC_URL ?? `http://127.0.0.1:${settings.PORT}`}/codec`,
+    }).catch(async (err) => {
+      await devCodec?.close();
+      throw err;
     });
     temporalAddress = devServer.address;
     temporalUiUrl ??= devServer.uiUrl;
@@ -40,6 +58,7 @@ export async function runDev(): Promise<void> {
     worker: true,
   }).catch(async (err) => {
     await devServer?.stop();
+    await devCodec?.close();
     throw err;
   });
 
@@ -47,6 +66,7 @@ export async function runDev(): Promise<void> {
     platformLink?.stop();
     await tether.stop();
     await devServer?.stop();
+    await devCodec?.close();
   };
   const platformLink = await runConnectorMode({ client: tether.client, settings, log, dev: true, beforeExit: stop });
   onShutdown(log, stop);
@@ -59,7 +79,10 @@ export async function runDev(): Promise<void> {
   say('');
   say(`Tether is ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
   say(`  API          ${tether.url}   (descriptor: ${tether.url}/rcf/descriptor)`);
-  if (temporalUiUrl) say(`  Temporal UI  ${temporalUiUrl}   (to read payloads there, open ${tether.url}/codec/login once)`);
+  if (temporalUiUrl) {
+    const reading = devCodec ? 'payloads decrypted through the loopback codec, no login' : `to read payloads there, open ${tether.url}/codec/login once`;
+    say(`  Temporal UI  ${temporalUiUrl}/namespaces/${encodeURIComponent(settings.TEMPORAL_NAMESPACE)}/workflows   (${reading})`);
+  }
   say(`  Temporal     ${temporalAddress} (namespace ${settings.TEMPORAL_NAMESPACE}, task queue ${settings.TETHER_TASK_QUEUE})`);
   if (credentials.generatedFile) {
     const c = credentials.credentials;

@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
 import { SettingsError } from '../config/settings';
+import type { ClusterCliOptions } from './cluster';
+import { booleanOption, portOption, wholeNumber } from './options';
 import { CommandFailed, ExitCode } from './exit';
 
 /** Runs a command's body: a failure becomes one line on stderr and exit 1. */
@@ -45,11 +47,35 @@ export function buildProgram(): Command {
     .description('the reference platform hub that outbound connectors dial into')
     .action(running('platform', async () => void (await import('../platform/run')).runPlatform()));
   program
+    .command('cluster')
+    .description('PostgreSQL + temporal-server + N workers + M APIs: the compose topology without Docker (`npm run cluster`)')
+    .option('--workers <n>', 'tether worker processes', wholeNumber('--workers', 1), 2)
+    .option('--apis <n>', 'tether api processes', wholeNumber('--apis', 1), 2)
+    .option('--api-worker <bool>', 'APIs run their own worker (eager start) or not (actions go to the workers); default TETHER_API_WORKER', booleanOption('--api-worker'))
+    .option('--namespace <name>', 'Temporal namespace (default: TEMPORAL_NAMESPACE if set, else tether)')
+    .option('--temporal-port <port>', 'Temporal frontend port (0: a free one)', portOption('--temporal-port'), 7233)
+    .option('--api-port <port>', 'port of the first API, the next ones follow (default PORT; 0: free ones)', portOption('--api-port'))
+    .option('--worker-port <port>', "port of the first worker's /metrics and /health/live (0: free ones)", portOption('--worker-port'), 9464)
+    .option('--postgres-url <url>', 'use this PostgreSQL (postgres://user:password@host:port) instead of the embedded one')
+    .action(running('cluster', async (options: ClusterCliOptions) => (await import('./cluster')).runCluster(options)));
+  program
     .command('replay')
     .description('replay workflow histories against the current code (non-determinism check); exit 1 on any failure')
     .argument('[paths...]', 'history files or folders of them (default: test/histories)')
     .option('-q, --query <query>', 'replay live executions matching this visibility query (needs TEMPORAL_ADDRESS)')
     .action(running('replay', async (paths: string[], options: { query?: string }) => (await import('./replay')).runReplay({ paths, query: options.query })));
+  program
+    .command('check-config')
+    .description('check the settings and the config file (every plugin, every instance) as a start would, without starting; exit 1 on any problem')
+    .argument('[file]', 'config file (default: TETHER_CONFIG, else tether.config.yaml here)')
+    .action(running('check-config', async (file: string | undefined) => (await import('./check-config')).runCheckConfig(file)));
+  const create = program.command('new').description('create something from a template');
+  create
+    .command('connector')
+    .description('scaffold a connector plugin folder: definition, a test against a real local HTTP peer, a config snippet')
+    .argument('<name>', 'connector name: lower-case letters, digits and dashes (e.g. acme)')
+    .option('-d, --dir <folder>', 'where to create it', 'connectors/<name>')
+    .action(running('new connector', async (name: string, options: { dir: string }) => (await import('./new-connector')).runNewConnector(name, options.dir)));
   return program;
 }
 
@@ -60,8 +86,8 @@ export async function main(argv: string[]): Promise<void> {
     await buildProgram().parseAsync(argv.length ? argv : ['dev'], { from: 'user' });
   } catch (err) {
     if (!(err instanceof CommanderError)) throw err;
-    // Commander has printed the help, the version or the error (with a suggestion) already.
-    const shown = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help';
-    process.exit(shown ? ExitCode.ok : ExitCode.usage);
+    // Commander has printed the help, the version or the error (with a suggestion) already; help asked for
+    // exits 0, help shown because the line was incomplete (`tether new`) is a usage error like any other.
+    process.exit(err.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
   }
 }

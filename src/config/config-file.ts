@@ -34,6 +34,11 @@ export type ConfigFile = z.infer<typeof ConfigFile>;
 export interface LoadedConfigFile {
   path: string;
   config: ConfigFile;
+  /**
+   * References that could not be resolved, one line each, and the keys holding them (read as ''): the file's
+   * shape was sound, so the caller goes on checking connectors and reports these with its own problems.
+   */
+  unresolved: { problems: string[]; keys: Set<string> };
 }
 
 /** `connectors[1].connectionInstances[0].settings.baseUrl` from a zod-style path. */
@@ -57,33 +62,44 @@ const reference = /\$\{([^}]*)\}/g;
 /**
  * Resolves `${NAME}` (environment) and `${file:path}` (a file's content without its final newline, path
  * relative to the config file) in every string of the parsed YAML; `$${` stands for a literal `${`.
- * Done after parsing so a value can never change the YAML's structure.
+ * Done after parsing so a value can never change the YAML's structure. A reference that cannot be
+ * resolved adds a problem (one line) and resolves to an empty string, so every such problem is reported.
  */
-function resolveReferences(value: unknown, path: PropertyKey[], file: string, env: NodeJS.ProcessEnv): unknown {
+function resolveReferences(value: unknown, path: PropertyKey[], file: string, env: NodeJS.ProcessEnv, unresolved: LoadedConfigFile['unresolved']): unknown {
   if (typeof value === 'string') {
     return value.split('$${').map((part) =>
       part.replace(reference, (_, name: string) => {
         const at = `${file}: ${keyPath(path)}`;
+        const problem = (line: string) => {
+          unresolved.problems.push(line);
+          unresolved.keys.add(keyPath(path));
+        };
         if (name.startsWith('file:')) {
           const target = resolve(dirname(file), name.slice(5));
-          if (!existsSync(target)) throw new ConfigFileError(`${at} references \${${name}}, but ${target} does not exist`);
-          return readFileSync(target, 'utf8').replace(/\r?\n$/, '');
+          if (existsSync(target)) return readFileSync(target, 'utf8').replace(/\r?\n$/, '');
+          problem(`${at} references \${${name}}, but ${target} does not exist`);
+        } else if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+          problem(`${at}: \${${name}} is not a valid reference (use \${ENV_VAR} or \${file:path})`);
+        } else if (env[name] === undefined) {
+          problem(`${at} references \${${name}}, which is not set in the environment`);
+        } else {
+          return env[name];
         }
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ConfigFileError(`${at}: \${${name}} is not a valid reference (use \${ENV_VAR} or \${file:path})`);
-        const resolved = env[name];
-        if (resolved === undefined) throw new ConfigFileError(`${at} references \${${name}}, which is not set in the environment`);
-        return resolved;
+        return '';
       }),
     ).join('${');
   }
-  if (Array.isArray(value)) return value.map((item, index) => resolveReferences(item, [...path, index], file, env));
+  if (Array.isArray(value)) return value.map((item, index) => resolveReferences(item, [...path, index], file, env, unresolved));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveReferences(item, [...path, key], file, env)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveReferences(item, [...path, key], file, env, unresolved)]));
   }
   return value;
 }
 
-/** Reads, resolves and checks the shape of a config file; every problem is one error naming file and key. */
+/**
+ * Reads, resolves and checks the shape of a config file; a bad shape throws one error listing every problem,
+ * one line each, naming file and key. Unresolved references come back in `unresolved` for the caller to report.
+ */
 export function readConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): LoadedConfigFile {
   const file = isAbsolute(path) ? path : resolve(path);
   let text: string;
@@ -98,10 +114,10 @@ export function readConfigFile(path: string, env: NodeJS.ProcessEnv = process.en
   } catch (err) {
     throw new ConfigFileError(`${file}: is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
-  const result = ConfigFile.safeParse(resolveReferences(parsed ?? {}, [], file, env));
+  const unresolved = { problems: [] as string[], keys: new Set<string>() };
+  const result = ConfigFile.safeParse(resolveReferences(parsed ?? {}, [], file, env, unresolved));
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${keyPath(issue.path) || '(file)'}: ${issue.message}`);
-    throw new ConfigFileError(`${file}: ${problems.join('; ')}`);
+    throw new ConfigFileError([...unresolved.problems, ...result.error.issues.map((issue) => `${file}: ${keyPath(issue.path) || '(file)'}: ${issue.message}`)]);
   }
-  return { path: file, config: result.data };
+  return { path: file, config: result.data, unresolved };
 }

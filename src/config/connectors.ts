@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { Settings } from './settings';
 import { ConfigFileError, findConfigFile, keyPath, readConfigFile, type LoadedConfigFile } from './config-file';
 import { builtinConnectors } from '../connectors/builtins';
+import { registerTypeScript } from '../sdk/typescript';
 import { ConnectorRegistry, type RegisteredConnector } from '../connectors/registry';
 import { SecretStore } from '../connectors/secrets';
 import { ConnectorDeclarationError, defineConnector, type ConnectionInstance, type ConnectorDefinition } from '../connectors/sdk';
@@ -17,7 +18,7 @@ export interface LoadOptions {
  * else the dev defaults (DESIGN §3). Settings are validated and secrets resolved here, once, in the process
  * that runs connectors: they stay in this registry and never travel in workflow payloads.
  */
-export function loadConnectorRegistry(settings: Settings, options: LoadOptions = {}): ConnectorRegistry {
+export function loadConnectorRegistry(settings: Pick<Settings, 'TETHER_CONFIG'>, options: LoadOptions = {}): ConnectorRegistry {
   const file = findConfigFile(settings.TETHER_CONFIG, options.cwd);
   if (!file) return new ConnectorRegistry(devDefaults());
   const loaded = readConfigFile(file, options.env ?? process.env);
@@ -47,6 +48,8 @@ function resolveConnector(use: string, at: string, configPath: string): Connecto
   let exported: Record<string, unknown>;
   try {
     const target = use.startsWith('.') || use.startsWith('/') ? resolve(dirname(configPath), use) : use;
+    // A plugin written in TypeScript is compiled as it loads (esbuild); its types are the author's `tsc` to check.
+    if (/\.ts$/.test(target)) registerTypeScript();
     exported = fromConfig(target) as Record<string, unknown>;
   } catch (err) {
     const builtins = Object.keys(builtinConnectors).join(', ');
@@ -71,41 +74,52 @@ function resolveConnector(use: string, at: string, configPath: string): Connecto
   }
 }
 
-/** Turns the config file's entries into registered connectors, checking every instance's settings. */
-export function connectorsFrom({ path, config }: LoadedConfigFile): RegisteredConnector[] {
+/** Turns the config file's entries into registered connectors, checking every instance's settings; reports every problem at once. */
+export function connectorsFrom({ path, config, unresolved }: LoadedConfigFile): RegisteredConnector[] {
   const byPath = new Map<string, string>();
-  return config.connectors.map((entry, index) => {
+  const problems: string[] = [...unresolved.problems];
+  const connectors = config.connectors.flatMap((entry, index): RegisteredConnector[] => {
     const at = `connectors[${index}]`;
-    const definition = resolveConnector(entry.use, at, path);
+    let definition: ConnectorDefinition<any, any>;
+    try {
+      definition = resolveConnector(entry.use, at, path);
+    } catch (err) {
+      if (!(err instanceof ConfigFileError)) throw err;
+      problems.push(...err.problems);
+      return [];
+    }
     const previous = byPath.get(definition.path);
-    if (previous) throw new ConfigFileError(`${path}: ${at}.use: connector path ${definition.path} is already served by ${previous}`);
+    if (previous) problems.push(`${path}: ${at}.use: connector path ${definition.path} is already served by ${previous}`);
     byPath.set(definition.path, at);
     const ids = new Set<string>();
-    const instances = entry.connectionInstances.map((instance, i) => {
+    const instances = entry.connectionInstances.flatMap((instance, i) => {
       const where = `${at}.connectionInstances[${i}]`;
-      if (ids.has(instance.id)) throw new ConfigFileError(`${path}: ${where}.id: ${instance.id} is declared twice`);
+      if (ids.has(instance.id)) problems.push(`${path}: ${where}.id: ${instance.id} is declared twice`);
       ids.add(instance.id);
       const settings = definition.settings.safeParse(instance.settings ?? {});
       if (!settings.success) {
         // Messages only, never the values: a rejected value may be a secret.
-        const problems = settings.error.issues.map((issue) => `${where}.${keyPath(['settings', ...issue.path])}: ${issue.message}`);
-        throw new ConfigFileError(`${path}: ${problems.join('; ')}`);
+        const located = settings.error.issues.map((issue) => ({ key: `${where}.${keyPath(['settings', ...issue.path])}`, message: issue.message }));
+        // A key whose reference was not resolved is reported once, for the reference.
+        problems.push(...located.filter(({ key }) => !unresolved.keys.has(key)).map(({ key, message }) => `${path}: ${key}: ${message}`));
+        return [];
       }
-      return { id: instance.id, name: instance.name, settings: settings.data };
+      return [{ id: instance.id, name: instance.name, settings: settings.data }];
     });
-    return { definition, instances };
+    return [{ definition, instances }];
   });
+  if (problems.length > 0) throw new ConfigFileError(problems);
+  return connectors;
 }
 
 /** The declared secrets; a connector type no configured integration connector has is a typo, refused at start. */
 export function secretsFrom({ path, config }: LoadedConfigFile, connectors: RegisteredConnector[]): SecretStore {
   const types = new Set(connectors.filter((c) => c.definition.integration).map((c) => c.definition.type));
-  for (const [name, secret] of Object.entries(config.secrets)) {
-    secret.connectorTypes.forEach((type, index) => {
-      if (!types.has(type)) {
-        throw new ConfigFileError(`${path}: secrets.${name}.connectorTypes[${index}]: ${type} is not an integration connector of this file (${[...types].join(', ') || 'none configured'})`);
-      }
-    });
-  }
+  const problems = Object.entries(config.secrets).flatMap(([name, secret]) =>
+    secret.connectorTypes.flatMap((type, index) =>
+      types.has(type) ? [] : [`${path}: secrets.${name}.connectorTypes[${index}]: ${type} is not an integration connector of this file (${[...types].join(', ') || 'none configured'})`],
+    ),
+  );
+  if (problems.length > 0) throw new ConfigFileError(problems);
   return new SecretStore(config.secrets);
 }

@@ -38,6 +38,13 @@ export const SettingsSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_UI_URL: z.url().optional(),
   TETHER_TASK_QUEUE: z.string().trim().min(1).default('tether'),
+  /** Register Tether's search attributes in the namespace at start when missing (else refuse to start, naming the command). */
+  TETHER_REGISTER_SEARCH_ATTRIBUTES: z.stringbool().default(false),
+  /**
+   * `tether api` runs an in-process worker (eager start: actions run in the API process, fastest) unless false
+   * (API-only: actions go through the task queue to the `tether worker`s, so capacity grows with workers).
+   */
+  TETHER_API_WORKER: z.stringbool().default(true),
 
   TETHER_DATA_DIR: z.string().trim().min(1).default('./.tether'),
   TETHER_CONFIG: optionalText,
@@ -68,6 +75,14 @@ export const SettingsSchema = z.object({
   TETHER_METRICS_PORT: port.min(1).optional(),
   /** The Temporal SDK's own Prometheus exporter binds 127.0.0.1 on this port; /metrics re-exports it. */
   TETHER_SDK_METRICS_PORT: port.min(1).optional(),
+
+  /** Behaviours (DESIGN §9): where downloaded versions are kept (default `<os.tmpdir()>/tether`). */
+  TETHER_BEHAVIOURS_DIR: optionalText,
+  TETHER_BEHAVIOURS_MAX_BUILDS: z.coerce.number().int().min(1).max(1000).default(10),
+  TETHER_BEHAVIOURS_LOCK: z.stringbool().default(false),
+  TETHER_BEHAVIOURS_TIMEOUT_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+  TETHER_BEHAVIOURS_MAX_OLD_SPACE_MB: z.coerce.number().int().min(32).max(65_536).default(256),
+  TETHER_BEHAVIOURS_INSPECT: port.min(1).optional(),
 
   PLATFORM_PORT: port.default(4000),
   TETHER_PLATFORM_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),

@@ -12,7 +12,9 @@ export const ExecutionListQuery = z.object({
   connector: keyword.optional().describe("connector path, e.g. 'myconnector'"),
   action: keyword.optional().describe("action name, e.g. 'submitOrder'"),
   connectionInstance: keyword.optional(),
-  kind: z.enum(['action', 'health-check']).optional(),
+  kind: z.enum(['action', 'health-check', 'behaviour']).optional(),
+  tenant: keyword.optional().describe('behaviour executions of this tenant'),
+  environment: keyword.optional().describe('behaviour executions of this environment'),
   status: z
     .string()
     .transform((value) => ExecutionStatus.options.find((status) => status.toLowerCase() === value.toLowerCase()) ?? value)
@@ -30,6 +32,8 @@ export const ExecutionSummary = z.object({
   connector: z.string().optional(),
   action: z.string().optional(),
   connectionInstance: z.string().optional(),
+  tenant: z.string().optional(),
+  environment: z.string().optional(),
   status: z.string(),
   startTime: z.string(),
   closeTime: z.string().optional(),
@@ -40,10 +44,12 @@ export type ExecutionSummary = z.infer<typeof ExecutionSummary>;
 export const ExecutionFailure = z.object({ type: z.string().optional(), message: z.string() });
 
 export const ExecutionDetail = ExecutionSummary.extend({
+  links: ExecutionLinks.extend({ replaysUi: z.string().optional().describe("the Temporal UI's list of this execution's replays") }),
   inputs: z.record(z.string(), z.unknown()).optional(),
   outputs: z.record(z.string(), z.unknown()).optional(),
   failure: ExecutionFailure.optional(),
   attempts: z.number().int(),
-  replayOf: z.string().optional(),
+  replayOf: z.string().optional().describe('the execution this one replays'),
+  replays: z.array(ExecutionSummary).describe('replays of this execution, newest first (search attribute TetherReplayOf)'),
 });
 export type ExecutionDetail = z.infer<typeof ExecutionDetail>;

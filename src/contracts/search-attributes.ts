@@ -6,6 +6,11 @@ export const TetherConnector = defineSearchAttributeKey('TetherConnector', Searc
 export const TetherAction = defineSearchAttributeKey('TetherAction', SearchAttributeType.KEYWORD);
 export const TetherConnectionInstance = defineSearchAttributeKey('TetherConnectionInstance', SearchAttributeType.KEYWORD);
 export const TetherIntegrationGroup = defineSearchAttributeKey('TetherIntegrationGroup', SearchAttributeType.KEYWORD);
+/** On a replay: the execution id of the run it re-ran, so `TetherReplayOf = '<id>'` lists every replay of a run. */
+export const TetherReplayOf = defineSearchAttributeKey('TetherReplayOf', SearchAttributeType.KEYWORD);
+/** Tenant and environment of a behaviour execution (DESIGN §9). SQLite visibility allows 10 Keyword attributes per namespace. */
+export const TetherTenant = defineSearchAttributeKey('TetherTenant', SearchAttributeType.KEYWORD);
+export const TetherEnvironment = defineSearchAttributeKey('TetherEnvironment', SearchAttributeType.KEYWORD);
 
 export const tetherSearchAttributeKeys = [
   TetherKind,
@@ -13,7 +18,10 @@ export const tetherSearchAttributeKeys = [
   TetherAction,
   TetherConnectionInstance,
   TetherIntegrationGroup,
+  TetherReplayOf,
+  TetherTenant,
+  TetherEnvironment,
 ] as const;
 
 /** Values of TetherKind. */
-export type RunKind = 'action' | 'health-check' | 'daemon' | 'group-reconciler' | 'integration-connector' | 'platform-connection';
+export type RunKind = 'action' | 'health-check' | 'daemon' | 'group-reconciler' | 'integration-connector' | 'platform-connection' | 'behaviour';

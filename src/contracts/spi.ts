@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HealthReport, SpiInputType } from '../connectors/sdk';
 import { ErrorInfo } from './errors';
+import { ExecutionLinks } from './links';
 
 /**
  * Wire contracts of the Remote Connector SPI (seed 002, DESIGN §4). Envelopes ignore properties they
@@ -55,8 +56,7 @@ export type HealthCheckAnswer = z.infer<typeof HealthCheckAnswer>;
 export const ExecutionStatus = z.enum(['RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'TERMINATED', 'CONTINUED_AS_NEW', 'TIMED_OUT', 'UNKNOWN']);
 export type ExecutionStatus = z.infer<typeof ExecutionStatus>;
 
-export const ExecutionLinks = z.object({ self: z.string(), ui: z.string().optional() });
-export type ExecutionLinks = z.infer<typeof ExecutionLinks>;
+export { ExecutionLinks } from './links';
 
 
 /** 202 answer (past the sync window or `Prefer: respond-async`) and `GET /rcf/executions/{id}`. */

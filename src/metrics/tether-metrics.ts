@@ -52,6 +52,36 @@ export class TetherMetrics {
     registers: [this.registry],
   });
 
+  private readonly behaviourBuilds = new Counter({
+    name: 'tether_behaviour_builds_total',
+    help: 'Behaviour version builds by Behaviour Servers, by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly behaviourBuildDuration = new Histogram({
+    name: 'tether_behaviour_build_duration_seconds',
+    help: 'Time a Behaviour Server took to build and load a version',
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  private readonly behaviourCalls = new Counter({
+    name: 'tether_behaviour_calls_total',
+    help: 'Behaviour call attempts by tenant, environment and outcome',
+    labelNames: ['tenant', 'environment', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly behaviourRecycles = new Counter({
+    name: 'tether_behaviour_server_recycles_total',
+    help: 'Behaviour Server processes that ended: drained (after their maximum builds), timeout (killed under a call past its timeout), crashed',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  private readonly behaviourServers = new Gauge({
+    name: 'tether_behaviour_servers',
+    help: 'Live Behaviour Server processes',
+    registers: [this.registry],
+  });
+
   /** Statuses seen outside the known list, per connector, so removeConnector finds their series. */
   private readonly extraStatuses = new Map<string, Set<string>>();
 
@@ -87,6 +117,23 @@ export class TetherMetrics {
 
   setPlatformLink(up: boolean): void {
     this.platformLink.set(up ? 1 : 0);
+  }
+
+  recordBehaviourBuild(outcome: 'succeeded' | 'failed', durationSeconds: number): void {
+    this.behaviourBuilds.inc({ outcome });
+    this.behaviourBuildDuration.observe(durationSeconds);
+  }
+
+  recordBehaviourCall(tenant: string, environment: string, outcome: string): void {
+    this.behaviourCalls.inc({ tenant, environment, outcome });
+  }
+
+  recordBehaviourRecycle(reason: 'drained' | 'timeout' | 'crashed'): void {
+    this.behaviourRecycles.inc({ reason });
+  }
+
+  setBehaviourServers(count: number): void {
+    this.behaviourServers.set(count);
   }
 
   /** The Prometheus text exposition of every Tether metric. */

@@ -9,7 +9,10 @@ const scryptParams = { N: 1 << 15, r: 8, p: 1, keyLength: 32, maxmem: 64 * 1024 
 
 export const Privilege = z
   .string()
-  .regex(/^(\*|[A-Za-z0-9._-]+\/(\*|[A-Za-z0-9._:-]+))$/, 'must be `*`, `connector_path/*` or `connector_path/action_path`');
+  .regex(
+    /^(\*|[A-Za-z0-9._-]+\/(\*|[A-Za-z0-9._:-]+)|behaviours:[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+)$/,
+    'must be `*`, `connector_path/*`, `connector_path/action_path` or `behaviours:tenant/environment`',
+  );
 
 /** One registered connector as kept on disk: never the secret, only its hash. */
 export const StoredConnector = z.object({

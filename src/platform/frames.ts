@@ -1,11 +1,14 @@
 import { z } from 'zod';
+import { BehaviourBundle, BehaviourCall, BehaviourVersion, CurrentBehaviour, ScopeCode } from '../contracts/behaviours';
 
 /*
  * The WebSocket protocol between an outbound connector and the platform hub (DESIGN §6).
  * Shared by both sides, so no Node imports here. Every frame is one JSON text message.
  *
- *   connector → hub : hello (first frame), response (answer to a relayed SPI call)
- *   hub → connector : welcome, request (a relayed SPI call), shutdown
+ *   connector → hub : hello (first frame), response (answer to a relayed SPI or behaviour call),
+ *                     behaviour-fetch (download one behaviour version)
+ *   hub → connector : welcome, request (a relayed SPI call), shutdown, behaviours (current versions),
+ *                     behaviour-call (a behaviour call to run), behaviour-bundle (answer to a fetch)
  */
 
 /** Close codes both sides act on; the connector treats `refused` as terminal and `superseded` as "stop, do not reconnect". */
@@ -25,6 +28,8 @@ export const CloseCode = {
   revoked: 4003,
   /** No hello within the authentication window. */
   helloTimeout: 4008,
+  /** Too many failed logins from this address or for this id: retry later (not terminal, unlike `refused`). */
+  tooManyAttempts: 4029,
 } as const;
 
 /** The warning the connector logs when the hub replaced an earlier connection of its id (seed 000 §5.3). */
@@ -77,7 +82,17 @@ export const ResponseFrame = z.object({
 });
 export type ResponseFrame = z.infer<typeof ResponseFrame>;
 
-export const ConnectorFrame = z.discriminatedUnion('type', [HelloFrame, ResponseFrame]);
+/** The connector asks for the files of a version the hub announced. */
+export const BehaviourFetchFrame = z.object({
+  type: z.literal('behaviour-fetch'),
+  requestId: z.string().min(1).max(64),
+  tenant: ScopeCode,
+  environment: ScopeCode,
+  version: BehaviourVersion,
+});
+export type BehaviourFetchFrame = z.infer<typeof BehaviourFetchFrame>;
+
+export const ConnectorFrame = z.discriminatedUnion('type', [HelloFrame, ResponseFrame, BehaviourFetchFrame]);
 export type ConnectorFrame = z.infer<typeof ConnectorFrame>;
 
 export const WelcomeFrame = z.object({
@@ -102,7 +117,24 @@ export const ShutdownFrame = z.object({
 });
 export type ShutdownFrame = z.infer<typeof ShutdownFrame>;
 
-export const HubFrame = z.discriminatedUnion('type', [WelcomeFrame, RequestFrame, ShutdownFrame]);
+/** Current behaviour versions of the tenants and environments this connector may run: all of them after welcome, then each change. */
+export const BehavioursFrame = z.object({ type: z.literal('behaviours'), current: z.array(CurrentBehaviour).max(10_000) });
+export type BehavioursFrame = z.infer<typeof BehavioursFrame>;
+
+/** A behaviour call to run; answered with a `response` frame like a relayed SPI call. */
+export const BehaviourCallFrame = z.object({ type: z.literal('behaviour-call'), requestId: z.string().min(1).max(64), call: BehaviourCall });
+export type BehaviourCallFrame = z.infer<typeof BehaviourCallFrame>;
+
+/** The answer to a `behaviour-fetch`: the version's files, or why not. */
+export const BehaviourBundleFrame = z.object({
+  type: z.literal('behaviour-bundle'),
+  requestId: z.string().min(1).max(64),
+  bundle: BehaviourBundle.optional(),
+  error: z.string().optional(),
+});
+export type BehaviourBundleFrame = z.infer<typeof BehaviourBundleFrame>;
+
+export const HubFrame = z.discriminatedUnion('type', [WelcomeFrame, RequestFrame, ShutdownFrame, BehavioursFrame, BehaviourCallFrame, BehaviourBundleFrame]);
 export type HubFrame = z.infer<typeof HubFrame>;
 
 /** The outcome of reading one message: the frame, or why it is not one (fit for a close reason). */

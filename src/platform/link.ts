@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import WebSocket, { type RawData } from 'ws';
+import type { BehaviourBundle, BehaviourCall, CurrentBehaviour } from '../contracts/behaviours';
 import type { Logger } from '../logging/logger';
 import {
   CloseCode,
@@ -7,7 +9,7 @@ import {
   HubFrame,
   parseFrame,
   type ConnectorFrame,
-  type RequestFrame,
+  type BehaviourBundleFrame,
   type SpiHandler,
   type SpiResponse,
 } from './frames';
@@ -30,6 +32,8 @@ export interface PlatformLinkOptions {
   secret: string;
   /** Serves each SPI call the platform relays. */
   handler: SpiHandler;
+  /** Where behaviour announcements and calls go; without it behaviour calls answer 501. */
+  behaviours?: BehaviourLinkHandlers;
   log: Logger;
   agent?: string;
   /** Interval of this side's pings; a hub that missed one pong is treated as gone. */
@@ -38,6 +42,16 @@ export interface PlatformLinkOptions {
   connectTimeoutMs?: number;
   maxFrameBytes?: number;
 }
+
+/** The connector's side of behaviours on the link (DESIGN §9). */
+export interface BehaviourLinkHandlers {
+  /** The hub announced current versions; `fetch` downloads one over this link. */
+  announce(current: CurrentBehaviour[], fetch: (tenant: string, environment: string, version: string) => Promise<BehaviourBundle>): void;
+  call(call: BehaviourCall): Promise<SpiResponse>;
+}
+
+/** How long a behaviour download may take before it is given up. */
+const FETCH_TIMEOUT_MS = 30_000;
 
 export interface PlatformLink {
   connectionId: string;
@@ -82,12 +96,29 @@ export function openPlatformLink(options: PlatformLinkOptions): Promise<LinkOpen
     ws.close(code, closeReason(reason));
   };
 
-  const serve = async ({ requestId, request }: RequestFrame) => {
+  const fetches = new Map<string, (frame: BehaviourBundleFrame) => void>();
+  const fetchBehaviour = (tenant: string, environment: string, version: string) =>
+    new Promise<BehaviourBundle>((resolve, reject) => {
+      if (ws.readyState !== ws.OPEN) return reject(new Error('The platform link is down'));
+      const requestId = randomUUID();
+      const timer = setTimeout(() => {
+        fetches.delete(requestId);
+        reject(new Error(`The platform did not send version ${version} of ${tenant}/${environment} within ${FETCH_TIMEOUT_MS} ms`));
+      }, FETCH_TIMEOUT_MS);
+      fetches.set(requestId, (frame) => {
+        clearTimeout(timer);
+        if (frame.bundle?.version === version) resolve(frame.bundle);
+        else reject(new Error(frame.error ?? `The platform sent no version ${version} of ${tenant}/${environment}`));
+      });
+      send({ type: 'behaviour-fetch', requestId, tenant, environment, version });
+    });
+
+  const serve = async (requestId: string, what: Record<string, unknown>, answer: () => Promise<SpiResponse>) => {
     let response: SpiResponse;
     try {
-      response = await options.handler(request);
+      response = await answer();
     } catch (err) {
-      log.error({ err, method: request.method, path: request.path }, 'relayed SPI call failed');
+      log.error({ err, ...what }, 'relayed call failed');
       response = internalError('The connector failed to serve this call; see its log');
     }
     let text = JSON.stringify({ type: 'response', requestId, response } satisfies ConnectorFrame);
@@ -130,7 +161,25 @@ export function openPlatformLink(options: PlatformLinkOptions): Promise<LinkOpen
       log.warn({ connectionId, reason: frame.reason }, `platform asked this connector to shut down: ${frame.message}`);
       return;
     }
-    if (frame.type === 'request' && connectionId !== undefined) return void serve(frame);
+    if (connectionId !== undefined) {
+      switch (frame.type) {
+        case 'request':
+          return void serve(frame.requestId, { method: frame.request.method, path: frame.request.path }, () => options.handler(frame.request));
+        case 'behaviour-call': {
+          const { behaviours } = options;
+          const answer = behaviours
+            ? () => behaviours.call(frame.call)
+            : async () => ({ ...internalError('This connector does not run behaviours'), status: 501 });
+          return void serve(frame.requestId, { behaviour: `${frame.call.tenant}/${frame.call.environment}/${frame.call.name}` }, answer);
+        }
+        case 'behaviours':
+          return options.behaviours?.announce(frame.current, fetchBehaviour);
+        case 'behaviour-bundle':
+          fetches.get(frame.requestId)?.(frame);
+          fetches.delete(frame.requestId);
+          return;
+      }
+    }
     closeWith(CloseCode.malformedFrame, `unexpected ${frame.type} frame`);
   });
   ws.on('error', (err) => {
@@ -139,6 +188,8 @@ export function openPlatformLink(options: PlatformLinkOptions): Promise<LinkOpen
   });
   ws.on('close', (code, reasonBuffer) => {
     clearInterval(pinger);
+    for (const [requestId, settle] of fetches) settle({ type: 'behaviour-bundle', requestId, error: 'The platform link closed during the download' });
+    fetches.clear();
     const reason = reasonBuffer.toString() || lastError || '';
     // A revocation is a shutdown the connector may retry: the next hello tells whether it is still welcome.
     const shutdown = code === CloseCode.revoked ? undefined : shutdownMessage;

@@ -14,10 +14,18 @@ export function isAllowed(privileges: readonly string[], spiPath: string): boole
   if (connectorPath === 'rcf') return true;
   return privileges.some((pattern) => {
     if (pattern === '*') return true;
+    if (pattern.startsWith(behavioursPrefix)) return false;
     const [allowedConnector, allowedAction] = pattern.split('/');
     if (allowedConnector !== connectorPath) return false;
     return allowedAction === '*' || allowedAction === actionPath || actionPath === checkHealthAction;
   });
+}
+
+const behavioursPrefix = 'behaviours:';
+
+/** Whether a connector with these privileges runs the behaviours of a tenant and environment: `behaviours:{tenant}/{environment}` or `*`. */
+export function mayRunBehaviours(privileges: readonly string[], tenant: string, environment: string): boolean {
+  return privileges.some((pattern) => pattern === '*' || pattern === `${behavioursPrefix}${tenant}/${environment}`);
 }
 
 /** Undefined for a segment that cannot be decoded or that smuggles a slash or a dot-segment. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type WebSocket from 'ws';
 import { ApiError } from '../api/errors';
+import type { BehaviourCall } from '../contracts/behaviours';
 import { CloseCode, closeReason, type HubFrame, type ResponseFrame, type SpiRequest, type SpiResponse } from './frames';
 
 interface PendingCall {
@@ -29,6 +30,15 @@ export class ConnectorConnection {
 
   /** Relays one SPI call and waits for the connector's answer: 504 past the timeout, 502 when the socket closes first. */
   call(request: SpiRequest, timeoutMs: number): Promise<SpiResponse> {
+    return this.exchange((requestId) => ({ type: 'request', requestId, request }), timeoutMs);
+  }
+
+  /** Relays one behaviour call; answered like an SPI call. */
+  callBehaviour(call: BehaviourCall, timeoutMs: number): Promise<SpiResponse> {
+    return this.exchange((requestId) => ({ type: 'behaviour-call', requestId, call }), timeoutMs);
+  }
+
+  private exchange(frameOf: (requestId: string) => HubFrame, timeoutMs: number): Promise<SpiResponse> {
     if (this.closed) return Promise.reject(notConnected(this.connectorId));
     const requestId = randomUUID();
     return new Promise<SpiResponse>((resolve, reject) => {
@@ -37,7 +47,7 @@ export class ConnectorConnection {
         reject(new ApiError(504, 'CONNECTOR_TIMEOUT', `Connector ${this.connectorId} did not answer within ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(requestId, { resolve, reject, timer });
-      this.send({ type: 'request', requestId, request });
+      this.send(frameOf(requestId));
     });
   }
 

@@ -2,12 +2,18 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Logger } from '../logging/logger';
+import type { BehaviourStore } from './behaviour-store';
 import type { CredentialStore } from './credential-store';
-import { CloseCode, closeReason, ConnectorFrame, parseFrame, supersededNotice, type HelloFrame } from './frames';
+import { mayRunBehaviours } from './privileges';
+import { CloseCode, closeReason, ConnectorFrame, parseFrame, supersededNotice, type BehaviourFetchFrame, type HelloFrame } from './frames';
+import type { HubMetrics, SocketRefusal } from './hub-metrics';
+import type { LoginLimiter } from './login-limiter';
 import { ConnectorConnection, type Relay } from './relay';
 
 export interface SocketServerOptions {
   store: CredentialStore;
+  /** Behaviour versions: announced after welcome, downloaded with `behaviour-fetch`. */
+  behaviours: BehaviourStore;
   relay: Relay;
   log: Logger;
   maxFrameBytes: number;
@@ -15,29 +21,19 @@ export interface SocketServerOptions {
   heartbeatMs: number;
   /** How long a new socket may take to send its hello frame. */
   helloTimeoutMs: number;
-}
-
-/** Runs `task` after every earlier task of the same key: concurrent connects of one id authenticate and swap one at a time. */
-function keyedSerialiser() {
-  const tails = new Map<string, Promise<unknown>>();
-  return <T>(key: string, task: () => Promise<T>): Promise<T> => {
-    const run = (tails.get(key) ?? Promise.resolve()).catch(() => undefined).then(task);
-    tails.set(key, run);
-    void run.finally(() => {
-      if (tails.get(key) === run) tails.delete(key);
-    }).catch(() => undefined);
-    return run;
-  };
+  loginLimiter: LoginLimiter;
+  metrics: HubMetrics;
 }
 
 /**
  * The hub's WebSocket endpoint, `/connect`: authenticates each connector by its first frame, keeps one
  * active connection per id, routes answers of relayed SPI calls, and drops sockets that stop answering pings.
+ * Logins are not queued per id: each is checked on its own, after the login limiter has admitted it, so wrong
+ * secrets sent for an id never wait in front of its real connector.
  */
 export function attachConnectorSocketServer(server: Server, options: SocketServerOptions): { close(): Promise<void> } {
   const { store, relay, log } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes });
-  const serialise = keyedSerialiser();
   const alive = new WeakMap<WebSocket, boolean>();
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -51,42 +47,48 @@ export function attachConnectorSocketServer(server: Server, options: SocketServe
   server.on('upgrade', onUpgrade);
 
   wss.on('connection', (ws: WebSocket, request: IncomingMessage) => {
-    const remoteAddress = request.socket.remoteAddress;
+    const remoteAddress = request.socket.remoteAddress ?? 'unknown';
     let phase: 'awaiting-hello' | 'authenticating' | 'active' = 'awaiting-hello';
     let connection: ConnectorConnection | undefined;
     alive.set(ws, true);
     ws.on('pong', () => alive.set(ws, true));
 
-    const refuse = (code: number, reason: string) => {
-      log.warn({ remoteAddress, connectorId: connection?.connectorId, code, reason }, 'closing connector socket');
+    const refuse = (code: number, reason: string, counted: SocketRefusal, connectorId = connection?.connectorId) => {
+      options.metrics.refusedSocket(counted);
+      log.warn({ remoteAddress, connectorId, code, reason }, 'closing connector socket');
       ws.close(code, closeReason(reason));
     };
-    const helloTimer = setTimeout(() => refuse(CloseCode.helloTimeout, `no hello frame within ${options.helloTimeoutMs} ms`), options.helloTimeoutMs);
+    const helloTimer = setTimeout(() => refuse(CloseCode.helloTimeout, `no hello frame within ${options.helloTimeoutMs} ms`, 'hello_timeout'), options.helloTimeoutMs);
 
-    const authenticate = (hello: HelloFrame) =>
-      serialise(hello.connectorId, async () => {
-        const registered = await store.authenticate(hello.connectorId, hello.secret);
-        if (ws.readyState !== ws.OPEN) return;
-        if (!registered) {
-          // Secrets never reach the log; the id does, so an operator sees who was refused.
-          log.warn({ remoteAddress, connectorId: hello.connectorId }, 'connector credentials refused');
-          ws.close(CloseCode.refused, 'connector id or secret refused');
-          return;
-        }
-        connection = new ConnectorConnection(hello.connectorId, ws, remoteAddress, hello.agent);
-        const previous = relay.activate(connection);
-        phase = 'active';
-        connection.send({ type: 'welcome', connectionId: connection.connectionId, ...(previous ? { notice: supersededNotice } : {}) });
-        log.info(
-          { connectorId: hello.connectorId, connectionId: connection.connectionId, remoteAddress, supersededConnectionId: previous?.connectionId },
-          'connector connected',
-        );
-      });
+    const authenticate = async (hello: HelloFrame) => {
+      const admission = await options.loginLimiter.admit(hello.connectorId, remoteAddress);
+      if (admission !== 'admitted') {
+        const limit = admission === 'address-limited' ? 'this address' : 'this connector id';
+        return refuse(CloseCode.tooManyAttempts, `too many failed logins from ${limit}; try again later`, admission === 'address-limited' ? 'address_rate_limited' : 'id_rate_limited', hello.connectorId);
+      }
+      const registered = await store.authenticate(hello.connectorId, hello.secret);
+      if (!registered) {
+        // Secrets never reach the log; the id does, so an operator sees who was refused.
+        return refuse(CloseCode.refused, 'connector id or secret refused', 'wrong_secret', hello.connectorId);
+      }
+      await options.loginLimiter.succeeded(hello.connectorId, remoteAddress);
+      if (ws.readyState !== ws.OPEN) return;
+      connection = new ConnectorConnection(hello.connectorId, ws, remoteAddress, hello.agent);
+      const previous = relay.activate(connection);
+      phase = 'active';
+      connection.send({ type: 'welcome', connectionId: connection.connectionId, ...(previous ? { notice: supersededNotice } : {}) });
+      const current = options.behaviours.currents().filter((scope) => mayRunBehaviours(registered.privileges, scope.tenant, scope.environment));
+      if (current.length) connection.send({ type: 'behaviours', current });
+      log.info(
+        { connectorId: hello.connectorId, connectionId: connection.connectionId, remoteAddress, supersededConnectionId: previous?.connectionId },
+        'connector connected',
+      );
+    };
 
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      if (isBinary) return refuse(CloseCode.unsupportedData, 'binary frames are not supported; send JSON text');
+      if (isBinary) return refuse(CloseCode.unsupportedData, 'binary frames are not supported; send JSON text', 'binary_frame');
       const parsed = parseFrame(ConnectorFrame, data.toString());
-      if (!parsed.ok) return refuse(CloseCode.malformedFrame, parsed.error);
+      if (!parsed.ok) return refuse(CloseCode.malformedFrame, parsed.error, 'malformed_frame');
       const frame = parsed.frame;
       if (phase === 'awaiting-hello' && frame.type === 'hello') {
         clearTimeout(helloTimer);
@@ -98,8 +100,23 @@ export function attachConnectorSocketServer(server: Server, options: SocketServe
         return;
       }
       if (phase === 'active' && frame.type === 'response') return connection!.answer(frame);
-      return refuse(CloseCode.malformedFrame, `unexpected ${frame.type} frame while ${phase}`);
+      if (phase === 'active' && frame.type === 'behaviour-fetch') return void sendBundle(connection!, frame);
+      return refuse(CloseCode.malformedFrame, `unexpected ${frame.type} frame while ${phase}`, 'malformed_frame');
     });
+
+    /** Answers a download of a version the connector may run (privileges read now: they may have changed). */
+    const sendBundle = async (active: ConnectorConnection, frame: BehaviourFetchFrame) => {
+      const { requestId, tenant, environment, version } = frame;
+      const privileges = store.get(active.connectorId)?.privileges ?? [];
+      if (!mayRunBehaviours(privileges, tenant, environment)) {
+        return active.send({ type: 'behaviour-bundle', requestId, error: `No privilege behaviours:${tenant}/${environment}` });
+      }
+      const bundle = await options.behaviours.bundle(tenant, environment, version).catch((err) => {
+        log.error({ err, tenant, environment, version }, 'reading a behaviour version failed');
+        return undefined;
+      });
+      active.send(bundle ? { type: 'behaviour-bundle', requestId, bundle } : { type: 'behaviour-bundle', requestId, error: `No version ${version} of ${tenant}/${environment}` });
+    };
 
     ws.on('close', (code, reason) => {
       clearTimeout(helloTimer);

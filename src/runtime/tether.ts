@@ -8,11 +8,14 @@ import type { Credentials } from '../config/credentials';
 import type { Settings } from '../config/settings';
 import type { ConnectorRegistry } from '../connectors/registry';
 import { createDataConverter, type KeyRing } from '../temporal/codec';
+import { ensureNamespaceReady } from '../temporal/namespace-setup';
 import { temporalReadiness } from '../temporal/readiness';
 import { platformConnectionTarget, platformLinkReadiness } from '../platform/connector-mode';
 import { installSdkRuntime } from './sdk-runtime';
 import { connectToTemporal } from './temporal-connection';
-import { createTetherWorker } from './worker';
+import { startBehavioursManager } from '../behaviours/from-settings';
+import type { BehavioursManager } from '../behaviours/manager';
+import { createBehaviourWorker, createTetherWorker } from './worker';
 
 export interface TetherOptions {
   settings: Settings;
@@ -36,6 +39,8 @@ export interface RunningTether {
   client: Client;
   connection: NativeConnection;
   worker?: Worker;
+  /** The Behaviours Manager, in a worker process in connector mode. */
+  behaviours?: BehavioursManager;
   /** Settles when the worker stops by itself (a fatal error); stop() ends it normally. */
   workerDone: Promise<void>;
   stop(): Promise<void>;
@@ -58,20 +63,30 @@ export async function startTether(options: TetherOptions): Promise<RunningTether
   installSdkRuntime(log, settings);
   const dataConverter = createDataConverter(options.keyRing);
   const connection = await connectToTemporal(settings, options.temporalAddress);
+  const namespaceTarget = { namespace: settings.TEMPORAL_NAMESPACE, address: options.temporalAddress };
+  await ensureNamespaceReady(connection, namespaceTarget, settings.TETHER_REGISTER_SEARCH_ATTRIBUTES).catch(async (err) => {
+    await connection.close();
+    throw err;
+  });
   const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE, dataConverter });
 
   let worker: Worker | undefined;
+  let behaviourWorker: Worker | undefined;
   let workerDone: Promise<void> = new Promise(() => undefined);
+  // Behaviours run where the platform link can be held: a worker process in connector mode.
+  const behaviours = options.worker && platformConnectionTarget(settings) ? await startBehavioursManager(settings, options.registry, log) : undefined;
   if (options.worker) {
     worker = await createTetherWorker({
       connection,
       namespace: settings.TEMPORAL_NAMESPACE,
       taskQueue,
-      deps: { registry: options.registry, client, settings, credentials: options.credentials, log },
+      deps: { registry: options.registry, client, settings, credentials: options.credentials, log, behaviours },
       workflowBundlePath: options.workflowBundlePath,
       dataConverter,
     });
-    workerDone = worker.run();
+    if (behaviours) behaviourWorker = await createBehaviourWorker({ connection, namespace: settings.TEMPORAL_NAMESPACE, dataConverter, manager: behaviours });
+    const running = [worker.run(), ...(behaviourWorker ? [behaviourWorker.run()] : [])];
+    workerDone = Promise.all(running).then(() => undefined);
   }
 
   let server: Server | undefined;
@@ -84,11 +99,12 @@ export async function startTether(options: TetherOptions): Promise<RunningTether
       log,
       client,
       registry: options.registry,
+      behaviours,
       keyRing: options.keyRing,
       taskQueue,
       temporalUiUrl: options.temporalUiUrl,
       readiness: [
-        temporalReadiness(client, taskQueue),
+        temporalReadiness(connection, namespaceTarget, taskQueue),
         ...(platformTarget ? [platformLinkReadiness(client, platformTarget.workflowId)] : []),
       ],
     });
@@ -103,6 +119,7 @@ export async function startTether(options: TetherOptions): Promise<RunningTether
     client,
     connection,
     worker,
+    behaviours,
     workerDone,
     async stop() {
       if (server) {
@@ -112,9 +129,10 @@ export async function startTether(options: TetherOptions): Promise<RunningTether
       }
       if (worker) {
         // The SDK may already be shutting the worker down on SIGINT/SIGTERM itself.
-        if (worker.getState() === 'RUNNING') worker.shutdown();
+        for (const running of [worker, behaviourWorker]) if (running?.getState() === 'RUNNING') running.shutdown();
         await workerDone.catch((err) => log.error({ err }, 'worker stopped with an error'));
       }
+      await behaviours?.close();
       await connection.close();
       // Connectors holding resources (connection pools) release them once nothing can call them any more.
       await Promise.all(options.registry.list().map(({ definition }) => definition.dispose?.()));

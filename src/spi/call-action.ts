@@ -5,14 +5,11 @@ import { TetherAction, TetherConnectionInstance, TetherConnector, TetherKind } f
 import { ActionCall } from '../contracts/spi';
 import type { RegisteredConnector } from '../connectors/registry';
 import type { executeAction } from '../workflows/execute-action';
-import { resolveActionPolicy } from './action-policy';
+import { actionRunDeadlineMs, resolveActionPolicy } from './action-policy';
 import { actionWorkflowId, requestIdFor } from './execution-ids';
 import { actionInputsSchema, withoutNulls } from './input-schema';
 import { headerValue, type SpiDeps, type SpiRequest, type SpiResponse } from './request';
 import { runExecution } from './run-execution';
-
-/** Extra time a run gets beyond its action's deadline, for workflow tasks around the activity. */
-const RUN_DEADLINE_MARGIN_MS = 30_000;
 
 /** Validates the envelope and the typed inputs together, so one 400 names every bad field. */
 function parseCall(body: unknown, inputs: ReturnType<typeof actionInputsSchema>): { connectionInstanceId: string; inputs: Record<string, unknown> } {
@@ -68,7 +65,7 @@ export async function callAction(deps: SpiDeps, request: SpiRequest, connector: 
       { key: TetherAction, value: action.name },
       { key: TetherConnectionInstance, value: call.connectionInstanceId },
     ],
-    executionTimeoutMs: policy.timeoutSeconds * 1000 + RUN_DEADLINE_MARGIN_MS,
+    executionTimeoutMs: actionRunDeadlineMs(policy),
     answer: (result) => ({ outputs: result.outputs }),
   });
 }

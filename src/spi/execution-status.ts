@@ -3,7 +3,7 @@ import { NotFoundError, errorBody } from '../api/errors';
 import type { ActionResult } from '../contracts/action';
 import { ExecutionStatus, type ExecutionView } from '../contracts/spi';
 import type { HealthReport } from '../connectors/sdk';
-import { executionLinks } from './executions';
+import { executionHeaders, executionLinks } from './executions';
 import { isSpiExecutionId } from './execution-ids';
 import { executionFailureToApiError } from './failures';
 import type { SpiDeps, SpiResponse } from './request';
@@ -36,5 +36,5 @@ export async function executionStatus(deps: SpiDeps, executionId: string): Promi
       view.httpStatus = failure.status;
     }
   }
-  return { status: 200, headers: { 'X-Tether-Execution-Id': executionId }, body: view };
+  return { status: 200, headers: executionHeaders(deps, executionId), body: view };
 }

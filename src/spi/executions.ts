@@ -3,6 +3,7 @@ import type { SearchAttributePair, Workflow } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ExecutionLinks } from '../contracts/spi';
 import { temporalUiLink } from '../temporal/ui-link';
+import { isTemporalUnavailable, withinTemporalDeadline } from '../temporal/unavailable';
 
 /** Where an execution runs and how responses link to it. */
 export interface ExecutionContext {
@@ -21,17 +22,20 @@ export interface StartOptions<W extends Workflow> {
   searchAttributes: SearchAttributePair[];
   /** Deadline of the whole run, so a run nobody serves cannot hang around. */
   executionTimeoutMs: number;
+  /** One line the Temporal UI shows on the run's page (encrypted like every payload). */
+  summary?: string;
 }
 
 /**
  * Starts a run, or attaches to the one already holding this workflow id: a running one is reused
  * (USE_EXISTING), a closed one is never started again (REJECT_DUPLICATE) — which is what makes an
  * Idempotency-Key return the original execution instead of running twice. Eager start hands the first
- * workflow task straight to this process's worker, saving a round trip through the task queue.
+ * workflow task straight to this process's worker, saving a round trip through the task queue. Bounded by
+ * TEMPORAL_CALL_DEADLINE_MS: an unreachable Temporal fails fast (503) instead of the SDK's own 5–9 s of retries.
  */
 export async function startOrAttach<W extends Workflow>(context: ExecutionContext, workflowType: string, options: StartOptions<W>): Promise<WorkflowHandle<W>> {
   try {
-    return await context.client.workflow.start<Workflow>(workflowType, {
+    return (await withinTemporalDeadline(context.client.workflow.start<Workflow>(workflowType, {
       taskQueue: context.taskQueue,
       workflowId: options.workflowId,
       args: options.args as unknown[],
@@ -40,7 +44,8 @@ export async function startOrAttach<W extends Workflow>(context: ExecutionContex
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       requestEagerStart: true,
-    }) as WorkflowHandle<W>;
+      ...(options.summary ? { staticSummary: options.summary } : {}),
+    }), `starting ${options.workflowId}`)) as WorkflowHandle<W>;
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return context.client.workflow.getHandle<W>(options.workflowId);
     throw err;
@@ -67,7 +72,8 @@ export async function awaitWithin<T>(context: ExecutionContext, handle: Workflow
     .withAbortSignal(controller.signal, () => handle.result())
     .then(
       (result): Outcome<T> => ({ settled: true, result: result as T }),
-      (error): Outcome<T> => (controller.signal.aborted ? { settled: false } : { settled: true, error }),
+      // Temporal going away after the start leaves the run in place: answer 202 with its id, not a failure.
+      (error): Outcome<T> => (controller.signal.aborted || isTemporalUnavailable(error) ? { settled: false } : { settled: true, error }),
     );
   try {
     return await Promise.race([settled, windowClosed]);
@@ -82,4 +88,10 @@ export function executionLinks(context: ExecutionContext, executionId: string): 
   const self = `${context.publicUrl?.replace(/\/$/, '') ?? ''}/rcf/executions/${encodeURIComponent(executionId)}`;
   const ui = temporalUiLink(context.temporalUiUrl, context.namespace, executionId);
   return ui ? { self, ui } : { self };
+}
+
+/** Headers naming the execution an answer comes from, and its run in the Temporal Web UI when known. */
+export function executionHeaders(context: ExecutionContext, executionId: string): Record<string, string> {
+  const ui = temporalUiLink(context.temporalUiUrl, context.namespace, executionId);
+  return { 'X-Tether-Execution-Id': executionId, ...(ui ? { 'X-Tether-Execution-Ui': ui } : {}) };
 }

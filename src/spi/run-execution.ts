@@ -1,7 +1,7 @@
 import type { SearchAttributePair, Workflow } from '@temporalio/common';
-import { errorBody } from '../api/errors';
+import { errorBody, type ApiError } from '../api/errors';
 import type { ExecutionView } from '../contracts/spi';
-import { awaitWithin, executionLinks, startOrAttach } from './executions';
+import { awaitWithin, executionHeaders, executionLinks, startOrAttach } from './executions';
 import { executionFailureToApiError } from './failures';
 import { prefersAsync, type SpiDeps, type SpiRequest, type SpiResponse } from './request';
 
@@ -13,28 +13,32 @@ export interface RunOptions<W extends Workflow> {
   executionTimeoutMs: number;
   /** Shapes the 200 answer from the run's result. */
   answer(result: Awaited<ReturnType<W>>): unknown;
+  /** Maps how the run failed to the answer; the SPI's mapping by default. */
+  failure?: (err: unknown, executionId: string) => ApiError;
 }
 
 /**
  * Starts (or attaches to) one execution and answers like DESIGN §4 says: the result within the sync
  * window, else — or with `Prefer: respond-async` — 202 with the execution's id and links. Every answer
- * names the execution (`X-Tether-Execution-Id`, and `executionId` in error bodies).
+ * names the execution and links its run in the Temporal UI (`X-Tether-Execution-Id`, `X-Tether-Execution-Ui`;
+ * in error bodies `executionId` and `links`; the 200 body is the SPI's and stays as the catalog expects it).
  */
 export async function runExecution<W extends Workflow>(deps: SpiDeps, request: SpiRequest, options: RunOptions<W>): Promise<SpiResponse> {
   const handle = await startOrAttach<W>(deps, options.workflowType, options);
   const executionId = options.workflowId;
-  const headers = { 'X-Tether-Execution-Id': executionId };
+  const headers = executionHeaders(deps, executionId);
+  const links = executionLinks(deps, executionId);
   deps.log.debug({ executionId }, 'execution started');
   const respondAsync = prefersAsync(request);
   const outcome = respondAsync ? { settled: false as const } : await awaitWithin<Awaited<ReturnType<W>>>(deps, handle, deps.syncWindowMs);
   if (!outcome.settled) {
-    const links = executionLinks(deps, executionId);
     const body: ExecutionView = { executionId, status: 'RUNNING', links };
     return { status: 202, headers: { ...headers, Location: links.self, ...(respondAsync ? { 'Preference-Applied': 'respond-async' } : {}) }, body };
   }
   if ('error' in outcome) {
-    const failure = executionFailureToApiError(outcome.error, executionId);
-    return { status: failure.status, headers, body: errorBody(failure) };
+    const failure = (options.failure ?? executionFailureToApiError)(outcome.error, executionId);
+    const { error } = errorBody(failure);
+    return { status: failure.status, headers, body: { error: { ...error, links } } };
   }
   return { status: 200, headers, body: options.answer(outcome.result) };
 }

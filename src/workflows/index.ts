@@ -6,3 +6,4 @@ export { groupReconciler } from './group-reconciler';
 export { integrationConnector } from './integration-connector';
 export { metadataStore } from './metadata-store';
 export { platformConnection } from './platform-connection';
+export { executeBehaviour } from './execute-behaviour';

@@ -10,19 +10,24 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const commands = buildProgram().commands.map((command) => command.name());
+// Every command and sub-command, as typed: `replay`, `new connector`, …
+type Commands = ReturnType<typeof buildProgram>['commands'];
+const walk = (commands: Commands, prefix: string[] = []): string[][] =>
+  commands.flatMap((command) => [[...prefix, command.name()], ...walk(command.commands, [...prefix, command.name()])]);
+const commands = walk(buildProgram().commands);
+const topLevel = buildProgram().commands.map((command) => command.name());
 
 test('tether --help lists every command and the exit codes, exit 0', async () => {
   const result = await runTether(root, ['--help']);
   expect(result.code).toBe(0);
-  for (const name of commands) expect(result.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+  for (const name of topLevel) expect(result.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
   expect(result.stdout).toContain('Exit codes: 0 done, 1 the command failed, 2 wrong command line.');
 });
 
-test.each(commands)('tether %s --help answers with its usage, exit 0', async (name) => {
-  const result = await runTether(root, [name, '--help']);
+test.each(commands.map((words) => [words.join(' '), words]))('tether %s --help answers with its usage, exit 0', async (_, words) => {
+  const result = await runTether(root, [...(words as string[]), '--help']);
   expect(result.code).toBe(0);
-  expect(result.stdout).toContain(`Usage: tether ${name}`);
+  expect(result.stdout).toContain(`Usage: tether ${(words as string[]).join(' ')}`);
   expect(result.stderr).toBe('');
 });
 
@@ -45,6 +50,15 @@ test('an unknown flag is refused with exit 2, for the program and for a command'
   const replay = await runTether(root, ['replay', '--help-me']);
   expect(replay.code).toBe(2);
   expect(replay.stderr).toContain("error: unknown option '--help-me'");
+});
+
+test('a command missing its sub-command or argument is refused with exit 2', async () => {
+  const noSub = await runTether(root, ['new']);
+  expect(noSub.code).toBe(2);
+  expect(noSub.stderr).toContain('Usage: tether new');
+  const noName = await runTether(root, ['new', 'connector']);
+  expect(noName.code).toBe(2);
+  expect(noName.stderr).toContain("error: missing required argument 'name'");
 });
 
 test('an option missing its value is refused with exit 2, never taken for a path', async () => {

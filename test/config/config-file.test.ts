@@ -85,7 +85,7 @@ connectors:
       - { id: TARGET, name: Target, settings: { baseUrl: "not a url", timeoutMs: -1 } }
 `);
     expect(err.message).toBe(
-      `${path}: connectors[1].connectionInstances[0].settings.baseUrl: expected an http(s) URL; connectors[1].connectionInstances[0].settings.timeoutMs: Too small: expected number to be >0`,
+      `${path}: connectors[1].connectionInstances[0].settings.baseUrl: expected an http(s) URL\n${path}: connectors[1].connectionInstances[0].settings.timeoutMs: Too small: expected number to be >0`,
     );
   });
 
@@ -97,6 +97,38 @@ connectors:
 `);
     expect(err.message).toContain('connectors[0].connectionInstances[0].settings.auth.token');
     expect(err.message).not.toContain('12345678901');
+  });
+
+  it('reports every problem of the file at once, one line each', () => {
+    const { path, err } = loadError(`connectors:
+  - use: salesforce
+  - use: http
+    connectionInstances:
+      - { id: A, name: A, settings: { baseUrl: "\${TETHER_TEST_UNSET_VARIABLE}" } }
+      - { id: A, name: B, settings: { baseUrl: "http://h", timeoutMs: 0 } }
+  - use: example
+    connectionInstances: [{ id: DEV, name: Dev, colour: blue }]
+`);
+    const lines = err.message.split('\n');
+    expect(lines).toEqual([
+      `${path}: connectors[1].connectionInstances[0].settings.baseUrl references \${TETHER_TEST_UNSET_VARIABLE}, which is not set in the environment`,
+      `${path}: connectors[2].connectionInstances[0]: Unrecognized key: "colour"`,
+    ]);
+    const second = loadError(`connectors:
+  - use: salesforce
+  - use: http
+    connectionInstances:
+      - { id: A, name: A, settings: { baseUrl: "\${TETHER_TEST_UNSET_VARIABLE}" } }
+      - { id: A, name: B, settings: { baseUrl: "http://h", timeoutMs: 0 } }
+`).err.message.split('\n');
+    // The unresolved reference is reported once (not again as an invalid URL), with every other problem.
+    expect(second).toHaveLength(4);
+    expect(second[0]).toContain(': connectors[1].connectionInstances[0].settings.baseUrl references ${TETHER_TEST_UNSET_VARIABLE}, which is not set in the environment');
+    expect(second[1]).toContain('connectors[0].use: "salesforce" is not a built-in connector');
+    expect(second.slice(2).map((line) => line.slice(line.indexOf('connectors[')))).toEqual([
+      'connectors[1].connectionInstances[1].id: A is declared twice',
+      'connectors[1].connectionInstances[1].settings.timeoutMs: Too small: expected number to be >0',
+    ]);
   });
 
   it('names an unknown connector and lists the built-ins', () => {

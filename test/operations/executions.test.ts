@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { defaultActionPolicy } from '../../src/contracts/action';
-import { TetherAction, TetherConnectionInstance, TetherConnector, TetherKind } from '../../src/contracts/search-attributes';
+import { TetherAction, TetherConnectionInstance, TetherConnector, TetherKind, TetherReplayOf } from '../../src/contracts/search-attributes';
 import { adminAuth, spiAuth, startTestTether, type TestTether } from '../support/tether';
 
 describe('executions API', () => {
@@ -58,6 +58,19 @@ describe('executions API', () => {
     expect(failure).toMatchObject({ status: 'Failed', failure: { type: 'BusinessError', message: 'quantity must be at least 1, got 0' }, attempts: 1 });
   });
 
+  it('refuses to replay a running execution (409, never 202)', async () => {
+    const workflowId = `action/myconnector/order_product/test-running-${Date.now()}`;
+    const handle = await tether.client.workflow.start('executeAction', {
+      workflowId,
+      taskQueue: `nobody-polls-${Date.now()}`,
+      args: [{ connectorPath: 'myconnector', actionPath: 'order_product', actionName: 'submitOrder', connectionInstanceId: 'DEV', inputs: {}, policy: defaultActionPolicy }],
+      typedSearchAttributes: [{ key: TetherKind, value: 'action' }],
+    });
+    const conflict = await request(tether.url).post(`/admin/executions/${encodeURIComponent(workflowId)}/replay`).set(adminAuth).expect(409);
+    expect(conflict.body.error.message).toBe(`Execution ${workflowId} is Running; only failed, timed-out, cancelled or terminated executions are replayed`);
+    await handle.terminate('test over');
+  });
+
   it('refuses to replay a succeeded execution (409) and an unknown one (404)', async () => {
     const ok = await runOrder(1);
     const conflict = await request(tether.url).post(`/admin/executions/${encodeURIComponent(ok)}/replay`).set(adminAuth).expect(409);
@@ -66,14 +79,42 @@ describe('executions API', () => {
     await request(tether.url).post('/admin/executions/action%2Fnope%2Fnope%2Fnope/replay').set(adminAuth).expect(404);
   });
 
-  it('replays a failed execution as a new, linked execution', async () => {
+  it('replays a failed execution as a new execution tagged TetherReplayOf, once per click, listed on the original', async () => {
     const failed = await runOrder(0);
-    const replay = (await request(tether.url).post(`/admin/executions/${encodeURIComponent(failed)}/replay`).set(adminAuth).expect(202)).body;
+    const original = (await request(tether.url).get(`/admin/executions/${encodeURIComponent(failed)}`).set(adminAuth).expect(200)).body;
+    const path = `/admin/executions/${encodeURIComponent(failed)}/replay`;
+    const answer = await request(tether.url).post(path).set(adminAuth).expect(202);
+    const replay = answer.body;
     expect(replay.replayOf).toBe(failed);
-    expect(replay.executionId).toMatch(/^action\/myconnector\/order_product\/replay-/);
-    await tether.client.workflow.getHandle(replay.executionId).result().catch(() => undefined);
+    expect(replay.executionId).toMatch(/^action\/myconnector\/order_product\/replay-of-/);
+    // The replay's own run and times, not the original's.
+    expect(replay.runId).not.toBe(original.runId);
+    expect(Date.parse(replay.startTime)).toBeGreaterThan(Date.parse(original.closeTime));
+    if (replay.status === 'Running') expect(replay.closeTime).toBeUndefined();
+    expect(answer.headers['x-tether-execution-ui']).toBe(replay.links.ui);
+    expect(replay.links.ui).toBe(`http://127.0.0.1:8233/namespaces/default/workflows/${encodeURIComponent(replay.executionId)}/${replay.runId}/history`);
+    const replayHandle = tether.client.workflow.getHandle(replay.executionId);
+    expect((await replayHandle.describe()).typedSearchAttributes.get(TetherReplayOf)).toBe(failed);
+
+    // A double click answers the same replay and runs nothing more; a new Idempotency-Key runs it again.
+    const again = (await request(tether.url).post(path).set(adminAuth).expect(202)).body;
+    expect(again).toMatchObject({ executionId: replay.executionId, runId: replay.runId });
+    const keyed = (await request(tether.url).post(path).set(adminAuth).set('Idempotency-Key', 'second-try').expect(202)).body;
+    expect(keyed.executionId).toBe('action/myconnector/order_product/replay-key-second-try');
+    await request(tether.url).post(path).set(adminAuth).set('Idempotency-Key', 'second-try').expect(202);
+    await replayHandle.result().catch(() => undefined);
+
     const detail = (await request(tether.url).get(`/admin/executions/${encodeURIComponent(replay.executionId)}`).set(adminAuth).expect(200)).body;
     expect(detail).toMatchObject({ replayOf: failed, inputs: { recipient: 'Bob', quantity: 0 }, connector: 'myconnector' });
+    let listed: { executionId: string }[] = [];
+    for (let i = 0; i < 50 && listed.length < 2; i++, await new Promise((r) => setTimeout(r, 200))) {
+      listed = (await request(tether.url).get(`/admin/executions/${encodeURIComponent(failed)}`).set(adminAuth).expect(200)).body.replays;
+    }
+    expect(listed.map((run) => run.executionId).sort()).toEqual([replay.executionId, keyed.executionId].sort());
+    const withReplays = (await request(tether.url).get(`/admin/executions/${encodeURIComponent(failed)}`).set(adminAuth).expect(200)).body;
+    expect(withReplays.links.replaysUi).toBe(
+      `http://127.0.0.1:8233/namespaces/default/workflows?query=${encodeURIComponent(`TetherReplayOf = '${failed}'`)}`,
+    );
   });
 
   it('validates filters and requires the admin token', async () => {

@@ -8,8 +8,10 @@ import { issueCodecSession } from '../../src/api/codec-session';
 import { apiPolicies } from '../../src/api/auth';
 import { buildRouter } from '../../src/api/route';
 import { hubAuthentication, hubPolicies } from '../../src/platform/auth';
+import { BehaviourStore } from '../../src/platform/behaviour-store';
 import { CredentialStore } from '../../src/platform/credential-store';
 import { hubRoutes } from '../../src/platform/hub';
+import { HubMetrics } from '../../src/platform/hub-metrics';
 import { Relay } from '../../src/platform/relay';
 import { hubAdminToken, hubUserToken, startTestHub } from '../platform/support';
 import { apiDepsOf, startTestTether, testCredentials, type TestTether } from '../support/tether';
@@ -146,8 +148,9 @@ describe('every route × every credential × every path spelling', () => {
       policies: apiPolicies,
       principalOf: (caller) => caller.api,
     };
-    const store = await CredentialStore.open(mkdtempSync(join(tmpdir(), 'tether-hub-matrix-')));
-    const hubTable = hubRoutes(store, new Relay(), 1_000);
+    const hubDataDir = mkdtempSync(join(tmpdir(), 'tether-hub-matrix-'));
+    const store = await CredentialStore.open(hubDataDir);
+    const hubTable = hubRoutes(store, await BehaviourStore.open(hubDataDir), new Relay(), new HubMetrics(), 1_000);
     const hubServer: Server = {
       name: 'hub',
       url: hub.url,

@@ -98,6 +98,8 @@ describe('Remote Connector SPI over HTTP', () => {
       expect(Object.keys(response.body)).toEqual(['outputs']);
       expect(response.body.outputs).toMatchObject({ orderId: expect.stringMatching(/^\d{9}$/), shippingAddress: { state: 'CA', city: 'Santa Clara' } });
       expect(response.headers.get('x-tether-execution-id')).toMatch(/^action\/myconnector\/order_product\//);
+      const executionId = response.headers.get('x-tether-execution-id')!;
+      expect(response.headers.get('x-tether-execution-ui')).toBe(`http://127.0.0.1:8233/namespaces/default/workflows/${encodeURIComponent(executionId)}`);
     });
 
     it('runs each action as a workflow with a meaningful id and the search attributes', async () => {
@@ -162,7 +164,9 @@ describe('Remote Connector SPI over HTTP', () => {
         message: 'order limit reached',
         details: { limit: 5 },
         executionId: expect.stringMatching(/^action\/testing\/refuse\//),
+        links: { self: expect.stringMatching(/^\/rcf\/executions\/action%2Ftesting%2Frefuse%2F/), ui: expect.stringMatching(/^http:\/\/127\.0\.0\.1:8233\/namespaces\/default\/workflows\/action%2Ftesting%2Frefuse%2F/) },
       });
+      expect(response.headers.get('x-tether-execution-ui')).toBe(response.body.error.links.ui);
     });
 
     it('retries an unavailable target and answers 200 when an attempt succeeds', async () => {
@@ -239,6 +243,7 @@ describe('Remote Connector SPI over HTTP', () => {
         ui: `http://127.0.0.1:8233/namespaces/default/workflows/${encodeURIComponent(executionId)}`,
       });
       expect(accepted.headers.get('location')).toBe(links.self);
+      expect(accepted.headers.get('x-tether-execution-ui')).toBe(links.ui);
       await tether.client.workflow.getHandle(executionId).result();
       const done = await call('GET', links.self);
       expect(done.status).toBe(200);

@@ -130,6 +130,16 @@ describe('createDataConverter', () => {
     const [opened] = await converter.payloadCodecs![0]!.decode([sealed!]);
     expect(defaultPayloadConverter.fromPayload<{ message: string }>(opened!).message).toBe('card 4111 1111 1111 1111 declined');
   });
+
+  it('keeps no stack trace (they name the server\'s absolute paths) at any level of the cause chain', () => {
+    const { failureConverter } = require(createDataConverter(parseKeyRing(newKey())).failureConverterPath!) as { failureConverter: FailureConverter };
+    const cause = new Error('connection refused');
+    const failure = failureConverter.errorToFailure(new Error('order failed', { cause }), defaultPayloadConverter);
+    const attributes = (f: typeof failure) => defaultPayloadConverter.fromPayload<{ message: string; stack_trace: string }>(f.encodedAttributes!);
+    expect(attributes(failure)).toEqual({ message: 'order failed', stack_trace: '' });
+    expect(attributes(failure.cause!)).toEqual({ message: 'connection refused', stack_trace: '' });
+    expect(JSON.stringify(failure)).not.toContain(__dirname);
+  });
 });
 
 describe('failure converter in the workflow sandbox', () => {

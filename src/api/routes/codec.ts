@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Credentials } from '../../config/credentials';
 import type { Settings } from '../../config/settings';
 import type { ApiRoute } from '../auth';
+import type { Route } from '../route';
 import { CODEC_SESSION_COOKIE, CODEC_SESSION_SECONDS, issueCodecSession } from '../codec-session';
 import { ApiError } from '../errors';
 import { ErrorBodySchema } from '../openapi';
@@ -77,13 +78,23 @@ function codecCors(allowedOrigins: string[]): Middleware {
 }
 
 /**
- * Cookie calls must be JSON so a browser always preflights them: no other site can post to the codec
- * with the user's cookie.
+ * A 401 from a conversion challenges Bearer only: a Basic challenge would make the browser hold the UI's
+ * fetch for a login prompt (Chromium waits, headless forever). Logging in is `GET /codec/login`'s job.
+ */
+const bearerChallenge: Middleware = (ctx, next) => {
+  ctx.state.challenges = ['Bearer realm="tether"'];
+  return next();
+};
+
+/**
+ * Calls a browser authenticates by itself (session cookie, remembered Basic login, dev loopback) must be JSON,
+ * so a browser always preflights them and CORS decides: no other site can make a browser post to the codec.
+ * Only a Bearer token, which a browser never adds on its own, may skip that.
  */
 function convert(codec: PayloadCodec, action: 'encode' | 'decode'): Middleware {
   return async (ctx) => {
-    if (ctx.state.principal === 'codec-session' && !ctx.is('application/json')) {
-      throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Codec calls authenticated by cookie must send Content-Type: application/json');
+    if (ctx.state.principal !== 'admin' && !ctx.is('application/json')) {
+      throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Codec calls from a browser must send Content-Type: application/json');
     }
     const { payloads } = parseOrThrow(CodecPayloads, ctx.request.body);
     let converted: Payload[];
@@ -100,25 +111,24 @@ function convert(codec: PayloadCodec, action: 'encode' | 'decode'): Middleware {
 const codecError = { description: 'Malformed payloads or a payload no key in the ring can open', schema: ErrorBodySchema };
 
 /**
- * Temporal's codec-server protocol over the payload codec, so authorised users read payloads in the
- * Temporal UI and CLI: `POST /codec/encode`, `POST /codec/decode` (admin token or session cookie), and
- * `GET /codec/login`, which a browser opens once to get a session cookie the UI then sends
- * ("include cross-origin credentials"). CORS preflights are public: browsers send them without credentials.
+ * Temporal's codec-server protocol over the payload codec: `POST /codec/encode`, `POST /codec/decode` (and the
+ * namespace-templated paths), each with its public CORS preflight (browsers send preflights without credentials).
+ * `auth` names who may convert: the API's admin token or session cookie, or the dev codec's loopback browser.
  */
-export function codecRoutes(deps: CodecRouteDeps): ApiRoute[] {
-  const cors = codecCors(deps.allowedOrigins);
-  const conversions = (['encode', 'decode'] as const).flatMap((action) =>
-    routes(action).flatMap((path): ApiRoute[] => [
+export function codecConversionRoutes<A extends string>(codec: PayloadCodec, allowedOrigins: string[], auth: A): Route<A>[] {
+  const cors = codecCors(allowedOrigins);
+  return (['encode', 'decode'] as const).flatMap((action) =>
+    routes(action).flatMap((path): Route<A>[] => [
       {
         method: 'post',
         path,
         summary: `${action === 'encode' ? 'Encrypt' : 'Decrypt'} payloads (Temporal codec-server protocol)`,
         tag: 'codec',
-        auth: 'admin-session',
+        auth,
         body: CodecPayloads,
         responses: { 200: { description: `The ${action}d payloads`, schema: CodecPayloads }, 400: codecError },
-        before: [cors],
-        handler: convert(deps.codec, action),
+        before: [cors, bearerChallenge],
+        handler: convert(codec, action),
       },
       {
         method: 'options',
@@ -131,6 +141,15 @@ export function codecRoutes(deps: CodecRouteDeps): ApiRoute[] {
       },
     ]),
   );
+}
+
+/**
+ * The API's codec routes, so authorised users read payloads in the Temporal UI and CLI: the conversions (admin
+ * token or session cookie), and `GET /codec/login`, which a browser opens once to get the session cookie a UI
+ * configured with "include credentials" sends (the docker-compose topology; `tether dev` uses the loopback codec).
+ */
+export function codecRoutes(deps: CodecRouteDeps): ApiRoute[] {
+  const conversions = codecConversionRoutes(deps.codec, deps.allowedOrigins, 'admin-session' as const);
   const login: ApiRoute = {
     method: 'get',
     path: '/codec/login',
@@ -147,7 +166,7 @@ export function codecRoutes(deps: CodecRouteDeps): ApiRoute[] {
         ...(ctx.secure ? { secure: true, sameSite: 'none' as const } : { sameSite: 'lax' as const }),
       });
       ctx.type = 'text/plain';
-      ctx.body = 'Codec session started. In the Temporal UI codec settings, enable "Include cross-origin credentials".\n';
+      ctx.body = 'Codec session started for 12 hours: reload the Temporal UI and payloads show decrypted.\n';
     },
   };
   return [...conversions, login];

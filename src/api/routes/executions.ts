@@ -39,17 +39,24 @@ export function executionsRoutes(deps: ApiDeps): ApiRoute[] {
     {
       method: 'post',
       path: '/admin/executions/:executionId/replay',
-      summary: 'Run a failed or terminated execution again with the same inputs, linked to the original',
+      summary: 'Run a failed or terminated execution again with the same inputs, as a new execution tagged TetherReplayOf',
       tag: 'operations',
       auth: 'admin',
+      headers: {
+        'Idempotency-Key':
+          "Names the replay: the same key answers the same replay. Without one the replay is keyed by the original's run, so asking twice never runs it twice",
+      },
       responses: {
-        202: { description: 'The new execution', schema: ExecutionSummary.extend({ replayOf: z.string() }) },
+        202: { description: 'The replay, with its own status and times (X-Tether-Execution-Ui: its run in the Temporal UI)', schema: ExecutionSummary.extend({ replayOf: z.string() }) },
         404: notFound,
         409: { description: 'The execution is running or succeeded', schema: ErrorBodySchema },
       },
       handler: async (ctx) => {
+        const replay = await executions.replay(ctx.params.executionId!, ctx.get('idempotency-key') || undefined);
         ctx.status = 202;
-        ctx.body = await executions.replay(ctx.params.executionId!);
+        ctx.set('X-Tether-Execution-Id', replay.executionId);
+        if (replay.links.ui) ctx.set('X-Tether-Execution-Ui', replay.links.ui);
+        ctx.body = replay;
       },
     },
   ];

@@ -1,7 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { z } from 'zod';
-import { BusinessError } from '../errors';
-import { defineConnector } from '../sdk';
+import { BusinessError, defineConnector, z } from '../../sdk';
 
 /** The seed's example connector (type com.example.my.connector): orders a product. */
 export const exampleConnector = defineConnector({

@@ -1,6 +1,5 @@
 import { readdir } from 'node:fs/promises';
-import { z } from 'zod';
-import { defineConnector } from '../sdk';
+import { defineConnector, z } from '../../sdk';
 import { compileGlob, MAX_GLOB_LENGTH } from './glob';
 
 /** Integration connectors have no connection-instance settings. */

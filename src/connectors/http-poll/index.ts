@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import { httpUrl } from '../../contracts/http-url';
+import { defineConnector, z } from '../../sdk';
 import { displayUrl, fetchWithinOrigin, refusedRedirectMessage } from '../outbound-http';
-import { defineConnector } from '../sdk';
 import { SecretRef, type SecretResolver } from '../secrets';
 
 /** Integration connectors have no connection-instance settings. */

@@ -1,8 +1,6 @@
-import { z } from 'zod';
 import { httpUrl } from '../../contracts/http-url';
-import { BusinessError, TargetTimeoutError, TargetUnavailableError } from '../errors';
+import { BusinessError, defineConnector, TargetTimeoutError, TargetUnavailableError, z } from '../../sdk';
 import { displayUrl, fetchWithinOrigin, refusedRedirectMessage, type OutboundAnswer } from '../outbound-http';
-import { defineConnector } from '../sdk';
 
 const BearerAuth = z.object({ type: z.literal('bearer'), token: z.string().min(1) });
 const BasicAuth = z.object({ type: z.literal('basic'), username: z.string().min(1), password: z.string() });

@@ -1,7 +1,5 @@
 import { Pool, type DatabaseError, type PoolConfig } from 'pg';
-import { z } from 'zod';
-import { BusinessError, ConnectorConfigError, TargetTimeoutError, TargetUnavailableError } from '../errors';
-import { defineConnector, type ConnectionInstance } from '../sdk';
+import { BusinessError, ConnectorConfigError, defineConnector, TargetTimeoutError, TargetUnavailableError, z, type ConnectionInstance } from '../../sdk';
 
 /** Settings of one `postgres` connection instance: a connection string, or its parts. */
 export const PostgresSettings = z

@@ -1,0 +1,88 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { ApiError, errorBody } from '../api/errors';
+import { behaviourRunDeadlineMs, behaviourWorkflowId, behaviourWorkflowType, BehaviourFailureType, type BehaviourRequest } from '../contracts/behaviour-workflows';
+import type { BehaviourCall } from '../contracts/behaviours';
+import { TetherAction, TetherEnvironment, TetherKind, TetherTenant } from '../contracts/search-attributes';
+import { requestIdFor } from '../spi/execution-ids';
+import { executionFailureToApiError } from '../spi/failures';
+import type { SpiDeps, SpiResponse } from '../spi/request';
+import { runExecution } from '../spi/run-execution';
+import type { executeBehaviour } from '../workflows/execute-behaviour';
+import { BehaviourCallError, BehaviourNotFoundError } from './errors';
+import type { BehavioursManager } from './manager';
+
+/** HTTP status and code of each classified behaviour failure (DESIGN §9). */
+const answers: Record<string, { status: number; code: string }> = {
+  [BehaviourFailureType.threw]: { status: 422, code: 'BEHAVIOUR_FAILED' },
+  [BehaviourFailureType.build]: { status: 400, code: 'BEHAVIOUR_BUILD_FAILED' },
+  [BehaviourFailureType.notFound]: { status: 404, code: 'UNKNOWN_BEHAVIOUR' },
+  [BehaviourFailureType.timeout]: { status: 504, code: 'BEHAVIOUR_TIMEOUT' },
+  [BehaviourFailureType.serverDied]: { status: 502, code: 'BEHAVIOUR_SERVER_DIED' },
+  [BehaviourFailureType.unavailable]: { status: 503, code: 'BEHAVIOURS_UNAVAILABLE' },
+};
+
+function apiErrorOf(type: string, message: string, details: unknown, executionId?: string): ApiError {
+  const answer = answers[type] ?? { status: 502, code: 'BEHAVIOUR_FAILED' };
+  return new ApiError(answer.status, answer.code, message, details, executionId);
+}
+
+/** Maps how a behaviour execution failed to its answer; anything unclassified as an SPI execution would be. */
+export function behaviourFailureToApiError(err: unknown, executionId: string): ApiError {
+  for (let cause = err; cause; cause = (cause as { cause?: unknown }).cause) {
+    if (cause instanceof ApplicationFailure && cause.type && answers[cause.type]) return apiErrorOf(cause.type, cause.message, cause.details?.[0], executionId);
+  }
+  return executionFailureToApiError(err, executionId);
+}
+
+export interface BehaviourCallDeps extends SpiDeps {
+  manager: BehavioursManager;
+}
+
+/**
+ * Serves one behaviour call the platform relayed: resolves the current version (waiting for a deploy
+ * announced just before), answers 400 / 404 before starting anything when the version does not build or
+ * has no such behaviour, then runs it as a durable execution (`behaviour/{tenant}/{environment}/{name}/{request}`).
+ */
+export async function callBehaviour(deps: BehaviourCallDeps, call: BehaviourCall): Promise<SpiResponse> {
+  try {
+    const { tenant, environment, name } = call;
+    const prepared = await deps.manager.prepare(tenant, environment);
+    if (!prepared.exports.includes(name)) throw new BehaviourNotFoundError(name, prepared.version, prepared.exports);
+    const request: BehaviourRequest = {
+      tenant,
+      environment,
+      name,
+      version: prepared.version,
+      input: call.input ?? null,
+      activityTaskQueue: deps.manager.taskQueue,
+      timeoutMs: deps.manager.settings.timeoutMs,
+    };
+    const response = await runExecution<typeof executeBehaviour>(
+      deps,
+      { method: 'POST', path: `/behaviours/${tenant}/${environment}/${name}`, headers: call.prefer ? { prefer: call.prefer } : {} },
+      {
+        workflowType: behaviourWorkflowType,
+        workflowId: behaviourWorkflowId(tenant, environment, name, requestIdFor(call.idempotencyKey)),
+        args: [request],
+        searchAttributes: [
+          { key: TetherKind, value: 'behaviour' },
+          { key: TetherTenant, value: tenant },
+          { key: TetherEnvironment, value: environment },
+          { key: TetherAction, value: name },
+        ],
+        executionTimeoutMs: behaviourRunDeadlineMs(request.timeoutMs),
+        answer: (result) => ({ output: result.output, version: result.version }),
+        failure: behaviourFailureToApiError,
+      },
+    );
+    return { ...response, headers: { ...response.headers, 'X-Tether-Behaviour-Version': prepared.version } };
+  } catch (err) {
+    if (err instanceof BehaviourCallError) {
+      const failure = apiErrorOf(err.failureType, err.message, err.details);
+      return { status: failure.status, body: errorBody(failure) };
+    }
+    if (err instanceof ApiError) return { status: err.status, body: errorBody(err) };
+    deps.log.error({ err, tenant: call.tenant, environment: call.environment, name: call.name }, 'behaviour call failed');
+    return { status: 500, body: errorBody(new ApiError(500, 'INTERNAL', 'Internal error; see the connector log')) };
+  }
+}

@@ -1,0 +1,256 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { BehaviourRequest } from '../contracts/behaviour-workflows';
+import type { BehaviourBundle, CurrentBehaviour, SourceLocation } from '../contracts/behaviours';
+import type { ConnectorRegistry } from '../connectors/registry';
+import { metrics } from '../metrics';
+import { runConnectionCall } from './connection-calls';
+import {
+  BehaviourBuildError,
+  BehaviourNotFoundError,
+  BehaviourServerDiedError,
+  BehaviourThrewError,
+  BehaviourTimeoutError,
+  BehaviourUnavailableError,
+} from './errors';
+import type { BuiltMessage } from './protocol';
+import { BehaviourServerProcess, CallTimeoutError, ServerDiedError } from './server-process';
+import { VersionFiles } from './version-files';
+
+export interface BehavioursSettings {
+  dir: string;
+  maxBuilds: number;
+  lock: boolean;
+  timeoutMs: number;
+  maxOldSpaceMb: number;
+  inspectPort?: number;
+}
+
+/** Downloads one version from the platform (over the link that announced it). */
+export type BundleFetcher = (tenant: string, environment: string, version: string) => Promise<BehaviourBundle>;
+
+interface Scope {
+  tenant: string;
+  environment: string;
+  current?: string;
+  /** Settles when the latest announced version is on disk and built (or failed to). */
+  settled: Promise<void>;
+  lastBuildError?: { version: string; message: string; location?: SourceLocation; at: string };
+}
+
+/** What a call needs before it starts its execution: the version and what it exports. */
+export interface PreparedScope {
+  version: string;
+  exports: string[];
+}
+
+/**
+ * The Behaviours Manager (seed 000 §3, DESIGN §9), in the worker process: keeps the current version of each
+ * tenant and environment, downloads and writes versions, and hands builds and calls to Behaviour Server child
+ * processes. A server takes `maxBuilds` builds, then a new one takes the next; an old server exits once no call
+ * runs on it and no current version lives in it. A call past its timeout kills its server.
+ */
+export class BehavioursManager {
+  /** The task queue this manager's behaviour activities poll: unique to this process, which holds the versions. */
+  readonly taskQueue: string;
+  readonly files: VersionFiles;
+  private readonly scopes = new Map<string, Scope>();
+  private readonly servers: BehaviourServerProcess[] = [];
+  private active: BehaviourServerProcess | undefined;
+  private serversStarted = 0;
+  private closed = false;
+
+  constructor(
+    readonly settings: BehavioursSettings,
+    private readonly registry: ConnectorRegistry,
+    private readonly log: Logger,
+    baseTaskQueue: string,
+  ) {
+    this.files = new VersionFiles(settings.dir);
+    this.taskQueue = `${baseTaskQueue}/behaviours/${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+  }
+
+  /** Takes the current versions an earlier run recorded (so a locked connector keeps serving them). */
+  async init(): Promise<void> {
+    for (const current of await this.files.currents()) this.scopeOf(current.tenant, current.environment).current = current.version;
+  }
+
+  /**
+   * The platform announced current versions. Each is downloaded if new, written to disk and built; calls for
+   * the scope wait until then, so a call sent after a deploy runs the deployed version. Locked: ignored.
+   * `fetch` downloads over the link that made the announcement.
+   */
+  announce(currents: CurrentBehaviour[], fetch: BundleFetcher): void {
+    for (const announced of currents) {
+      const scope = this.scopeOf(announced.tenant, announced.environment);
+      if (this.settings.lock) {
+        this.log.info({ ...announced, kept: scope.current }, 'TETHER_BEHAVIOURS_LOCK: not taking the announced version');
+        continue;
+      }
+      const previous = scope.settled;
+      scope.settled = previous.then(() => this.install(scope, announced.version, fetch)).catch((err) => {
+        this.log.error({ err, ...announced }, 'installing a behaviour version failed');
+      });
+    }
+  }
+
+  /** The current version of a scope and its exports, once its latest announcement is installed. */
+  async prepare(tenant: string, environment: string): Promise<PreparedScope> {
+    const scope = this.scopes.get(key(tenant, environment));
+    await scope?.settled;
+    if (!scope?.current) throw new BehaviourUnavailableError(`No behaviours are deployed for ${tenant}/${environment} on this connector`);
+    const { built } = await this.host(tenant, environment, scope.current);
+    if (!built.ok) throw buildErrorOf(scope.current, built);
+    return { version: scope.current, exports: built.exports ?? [] };
+  }
+
+  /** Runs one call on the server holding its version (building it there first if no live server has it). */
+  async run(request: BehaviourRequest, executionId: string, signal?: AbortSignal): Promise<unknown> {
+    const { tenant, environment, version, name } = request;
+    const { server, built } = await this.host(tenant, environment, version);
+    if (!built.ok) throw buildErrorOf(version, built);
+    try {
+      const result = await server.call({ version, name, input: request.input, tenant, environment, executionId }, request.timeoutMs, signal);
+      if (result.ok) return result.output;
+      if (result.error?.notFound) throw new BehaviourNotFoundError(name, version, result.error.exports ?? []);
+      throw new BehaviourThrewError(result.error?.message ?? 'The behaviour failed', result.error?.location, result.error?.name);
+    } catch (err) {
+      if (err instanceof CallTimeoutError) throw new BehaviourTimeoutError(err.message);
+      if (err instanceof ServerDiedError) throw new BehaviourServerDiedError(err.message);
+      throw err;
+    } finally {
+      this.sweep();
+    }
+  }
+
+  /** What `GET /admin/behaviours` shows. */
+  async status() {
+    const servers = await Promise.all(
+      this.servers.map(async (server) => ({
+        pid: server.pid,
+        started: server.started.toISOString(),
+        builds: server.builds,
+        versions: [...server.built.keys()],
+        inflight: server.inflight,
+        draining: server.draining,
+        rss: await server.rss(),
+      })),
+    );
+    const scopes = await Promise.all(
+      [...this.scopes.values()].map(async (scope) => ({
+        tenant: scope.tenant,
+        environment: scope.environment,
+        current: scope.current ?? null,
+        versions: await this.files.versions(scope.tenant, scope.environment),
+        ...(scope.lastBuildError ? { lastBuildError: scope.lastBuildError } : {}),
+      })),
+    );
+    return {
+      dir: this.settings.dir,
+      maxBuilds: this.settings.maxBuilds,
+      locked: this.settings.lock,
+      timeoutMs: this.settings.timeoutMs,
+      manager: { pid: process.pid, rss: process.memoryUsage().rss },
+      servers,
+      scopes,
+    };
+  }
+
+  /** Live server processes (for tests and the status view). */
+  liveServers(): BehaviourServerProcess[] {
+    return [...this.servers];
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const server of [...this.servers]) server.kill('the connector is stopping');
+  }
+
+  private scopeOf(tenant: string, environment: string): Scope {
+    const id = key(tenant, environment);
+    let scope = this.scopes.get(id);
+    if (!scope) {
+      scope = { tenant, environment, settled: Promise.resolve() };
+      this.scopes.set(id, scope);
+    }
+    return scope;
+  }
+
+  private async install(scope: Scope, version: string, fetch: BundleFetcher): Promise<void> {
+    const { tenant, environment } = scope;
+    if (!(await this.files.read(tenant, environment, version))) await this.files.write(tenant, environment, await fetch(tenant, environment, version));
+    scope.current = version;
+    await this.files.setCurrent({ tenant, environment, version });
+    const { built } = await this.host(tenant, environment, version);
+    if (!built.ok) {
+      scope.lastBuildError = { version, message: built.error?.message ?? 'build failed', location: built.error?.location, at: new Date().toISOString() };
+      this.log.warn({ tenant, environment, version, error: scope.lastBuildError }, 'behaviour version does not build');
+    }
+    this.log.info({ tenant, environment, version, ok: built.ok, buildMs: Math.round(built.durationMs) }, 'behaviour version current');
+    this.sweep();
+  }
+
+  /** A live server with the version built, building it on the active server when none has it. */
+  private async host(tenant: string, environment: string, version: string): Promise<{ server: BehaviourServerProcess; built: BuiltMessage }> {
+    for (const server of this.servers) {
+      const build = server.built.get(version);
+      if (build && server.alive) return { server, built: await build };
+    }
+    const description = await this.files.read(tenant, environment, version);
+    if (!description) throw new BehaviourUnavailableError(`Version ${version} of ${tenant}/${environment} is not on this connector`);
+    const server = this.activeServer();
+    const built = await server.build(version, this.files.dirOf(tenant, environment, version), description.entry);
+    if (!server.alive) throw new BehaviourServerDiedError(`The behaviour server died while building version ${version}`);
+    metrics.recordBehaviourBuild(built.ok ? 'succeeded' : 'failed', built.durationMs / 1000);
+    return { server, built };
+  }
+
+  /** The server taking new builds: a new one when there is none, it died, or it reached its builds. */
+  private activeServer(): BehaviourServerProcess {
+    if (this.closed) throw new BehaviourUnavailableError('The connector is stopping');
+    if (this.active?.alive && this.active.builds < this.settings.maxBuilds) return this.active;
+    if (this.active) this.active.draining = true;
+    const inspectPort = this.settings.inspectPort === undefined ? undefined : this.settings.inspectPort + this.serversStarted;
+    this.serversStarted += 1;
+    const server = new BehaviourServerProcess({
+      maxOldSpaceMb: this.settings.maxOldSpaceMb,
+      inspectPort,
+      logLevel: this.log.level,
+      onConnectionCall: (message) => void runConnectionCall(this.registry, this.log, message).then((answer) => server.answerConnectionCall(answer)),
+      onExit: (ended, expected, why) => this.ended(ended, expected, why),
+    });
+    this.servers.push(server);
+    this.active = server;
+    metrics.setBehaviourServers(this.servers.length);
+    this.log.info({ pid: server.pid, inspectPort }, 'behaviour server started');
+    return server;
+  }
+
+  /** Ends draining servers that run nothing and hold no current version. */
+  private sweep(): void {
+    const currents = new Set([...this.scopes.values()].map((scope) => scope.current));
+    for (const server of this.servers) {
+      if (!server.draining || server.inflight > 0) continue;
+      if ([...server.built.keys()].some((version) => currents.has(version))) continue;
+      server.kill('drained');
+    }
+  }
+
+  private ended(server: BehaviourServerProcess, expected: boolean, why: string): void {
+    const index = this.servers.indexOf(server);
+    if (index >= 0) this.servers.splice(index, 1);
+    if (this.active === server) this.active = undefined;
+    metrics.setBehaviourServers(this.servers.length);
+    if (this.closed) return;
+    const reason = why === 'drained' ? 'drained' : expected ? 'timeout' : 'crashed';
+    metrics.recordBehaviourRecycle(reason);
+    (expected ? this.log.info.bind(this.log) : this.log.error.bind(this.log))({ pid: server.pid, builds: server.builds, why }, 'behaviour server ended');
+  }
+}
+
+const key = (tenant: string, environment: string) => `${tenant}/${environment}`;
+
+function buildErrorOf(version: string, built: BuiltMessage): BehaviourBuildError {
+  return new BehaviourBuildError(version, built.error?.message ?? 'build failed', built.error?.location);
+}

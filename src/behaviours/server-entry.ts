@@ -1,0 +1,22 @@
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+
+/**
+ * The script a Behaviour Server process runs. From the compiled package it is `server-main.js` beside this
+ * file; run from TypeScript sources (tests, ts tooling) it is bundled once into `node_modules/.cache`, next
+ * to the dependencies it loads (esbuild, pino), and rebuilt when the sources change.
+ */
+export function behaviourServerScript(): string {
+  const compiled = join(__dirname, 'server-main.js');
+  if (existsSync(compiled)) return compiled;
+  const sources = [join(__dirname, 'server-main.ts'), join(__dirname, 'protocol.ts'), join(__dirname, 'source-location.ts')];
+  const outDir = join(__dirname, '..', '..', 'node_modules', '.cache', 'tether');
+  const outfile = join(outDir, 'behaviour-server.js');
+  const newest = Math.max(...sources.map((file) => statSync(file).mtimeMs));
+  if (!existsSync(outfile) || statSync(outfile).mtimeMs < newest) {
+    mkdirSync(outDir, { recursive: true });
+    buildSync({ entryPoints: [sources[0]!], bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', outfile, logLevel: 'silent' });
+  }
+  return outfile;
+}

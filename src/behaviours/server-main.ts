@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { build, type BuildFailure } from 'esbuild';
+import pino from 'pino';
+import type { BuildError, BuiltMessage, ConnectionResultMessage, ManagerMessage, ResultMessage, ServerMessage } from './protocol';
+import { locationInSources } from './source-location';
+
+/*
+ * A Behaviour Server (DESIGN §9): a child process of the Behaviours Manager that builds versions with
+ * esbuild (TypeScript in, one CommonJS bundle with a source map out) and runs their exported functions.
+ * It holds no secrets: calls to connection instances go back to the manager over IPC.
+ */
+
+type Behaviour = (input: unknown, context: BehaviourContext) => unknown;
+
+/** What a behaviour receives besides its input. */
+export interface BehaviourContext {
+  tenant: string;
+  environment: string;
+  log: pino.Logger;
+  /** Aborted when the execution is cancelled. */
+  signal: AbortSignal;
+  /** The connector's configured connection instances; the settings (and secrets) stay in the manager. */
+  connections: { call(connector: string, instance: string, action: string, inputs?: Record<string, unknown>): Promise<Record<string, unknown>> };
+}
+
+interface LoadedVersion {
+  sourcesDir: string;
+  exports: Record<string, Behaviour>;
+}
+
+const log = pino({ level: process.env.TETHER_BEHAVIOUR_LOG_LEVEL ?? 'info', base: { pid: process.pid, component: 'behaviour-server' } });
+const versions = new Map<string, LoadedVersion>();
+const running = new Map<string, AbortController>();
+const pendingConnectionCalls = new Map<string, { resolve: (outputs: Record<string, unknown>) => void; reject: (err: Error) => void }>();
+
+const send = (message: ServerMessage) => process.send?.(message);
+
+function buildErrorOf(err: unknown, sourcesDir: string): BuildError {
+  const failure = err as Partial<BuildFailure>;
+  const first = failure.errors?.[0];
+  if (first) {
+    const location = first.location ? { file: first.location.file, line: first.location.line, column: first.location.column + 1 } : undefined;
+    return { message: first.text, ...(location ? { location } : {}) };
+  }
+  // Loading the bundle threw (top-level code of the module): point at the behaviour's line.
+  const error = err as Error;
+  const location = locationInSources(error?.stack, sourcesDir);
+  return { message: error?.message ?? String(err), ...(location ? { location } : {}) };
+}
+
+async function buildVersion(version: string, dir: string, entry: string): Promise<BuiltMessage> {
+  const started = performance.now();
+  const sourcesDir = join(dir, 'src');
+  const outfile = join(dir, 'build', 'behaviour.js');
+  try {
+    await build({
+      absWorkingDir: sourcesDir,
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      outfile,
+      sourcemap: 'linked',
+      sourcesContent: true,
+      logLevel: 'silent',
+    });
+    const loaded = require(outfile) as Record<string, unknown>;
+    const exports = Object.fromEntries(Object.entries(loaded).filter((entry): entry is [string, Behaviour] => typeof entry[1] === 'function'));
+    versions.set(version, { sourcesDir, exports });
+    return { type: 'built', version, ok: true, exports: Object.keys(exports).sort(), durationMs: performance.now() - started };
+  } catch (err) {
+    return { type: 'built', version, ok: false, error: buildErrorOf(err, sourcesDir), durationMs: performance.now() - started };
+  }
+}
+
+function connectionsFor(callId: string): BehaviourContext['connections'] {
+  return {
+    call(connector, instance, action, inputs = {}) {
+      const requestId = randomUUID();
+      return new Promise((resolve, reject) => {
+        pendingConnectionCalls.set(requestId, { resolve, reject });
+        send({ type: 'connection-call', requestId, callId, connector, instance, action, inputs });
+      });
+    },
+  };
+}
+
+function settleConnectionCall(message: ConnectionResultMessage): void {
+  const pending = pendingConnectionCalls.get(message.requestId);
+  if (!pending) return;
+  pendingConnectionCalls.delete(message.requestId);
+  if (message.ok) return pending.resolve(message.outputs ?? {});
+  const error = Object.assign(new Error(message.error?.message ?? 'connection call failed'), { name: message.error?.name ?? 'Error', details: message.error?.details });
+  pending.reject(error);
+}
+
+/** JSON round trip: what crosses back to the manager (and into history) is exactly what a JSON client sees. */
+function jsonValue(value: unknown): unknown {
+  if (value === undefined) return null;
+  return JSON.parse(JSON.stringify(value));
+}
+
+async function runCall(message: Extract<ManagerMessage, { type: 'call' }>): Promise<ResultMessage> {
+  const { callId } = message;
+  const loaded = versions.get(message.version);
+  if (!loaded) return { type: 'result', callId, ok: false, error: { message: `Version ${message.version} is not built in this server` } };
+  const behaviour = Object.hasOwn(loaded.exports, message.name) ? loaded.exports[message.name] : undefined;
+  if (!behaviour) return { type: 'result', callId, ok: false, error: { message: `No behaviour ${message.name}`, notFound: true, exports: Object.keys(loaded.exports).sort() } };
+  const controller = new AbortController();
+  running.set(callId, controller);
+  try {
+    const output = await behaviour(message.input, {
+      tenant: message.tenant,
+      environment: message.environment,
+      log: log.child({ tenant: message.tenant, environment: message.environment, behaviour: message.name, version: message.version, executionId: message.executionId }),
+      signal: controller.signal,
+      connections: connectionsFor(callId),
+    });
+    return { type: 'result', callId, ok: true, output: jsonValue(output) };
+  } catch (err) {
+    const error = err instanceof Error ? err : new Error(String(err));
+    const location = locationInSources(error.stack, loaded.sourcesDir);
+    return { type: 'result', callId, ok: false, error: { message: error.message, name: error.name, ...(location ? { location } : {}) } };
+  } finally {
+    running.delete(callId);
+  }
+}
+
+process.on('message', (message: ManagerMessage) => {
+  switch (message.type) {
+    case 'build':
+      void buildVersion(message.version, message.dir, message.entry).then(send);
+      return;
+    case 'call':
+      void runCall(message).then(send);
+      return;
+    case 'cancel':
+      running.get(message.callId)?.abort(new Error('The execution was cancelled'));
+      return;
+    case 'connection-result':
+      settleConnectionCall(message);
+      return;
+    case 'stats': {
+      const { rss, heapUsed } = process.memoryUsage();
+      send({ type: 'stats', rss, heapUsed });
+      return;
+    }
+  }
+});
+// The manager going away ends the server: no orphan keeps running behaviours.
+process.on('disconnect', () => process.exit(0));
+// A behaviour's stray rejection must not end calls of other behaviours on this server.
+process.on('unhandledRejection', (reason) => log.warn({ err: reason }, 'unhandled rejection in a behaviour'));
+send({ type: 'ready' });

@@ -1,0 +1,178 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import type { BuiltMessage, ConnectionCallMessage, ManagerMessage, ResultMessage, ServerMessage } from './protocol';
+import { behaviourServerScript } from './server-entry';
+
+export interface ServerProcessOptions {
+  maxOldSpaceMb: number;
+  /** Port of `--inspect` for this server (TETHER_BEHAVIOURS_INSPECT; each later server takes the next port). */
+  inspectPort?: number;
+  logLevel: string;
+  /** Runs a behaviour's call to a connection instance, in the manager (where the settings are). */
+  onConnectionCall(message: ConnectionCallMessage): void;
+  /** The process ended; `expected` when the manager ended it. */
+  onExit(server: BehaviourServerProcess, expected: boolean, why: string): void;
+}
+
+/** Thrown into every call in flight when the server process dies under it; the activity retries these. */
+export class ServerDiedError extends Error {
+  override readonly name = 'ServerDiedError';
+}
+
+/** Thrown when a call outlived its timeout: the server was killed. */
+export class CallTimeoutError extends Error {
+  override readonly name = 'CallTimeoutError';
+}
+
+interface Pending {
+  resolve(message: ResultMessage): void;
+  reject(err: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+/** The manager's handle on one Behaviour Server child process: builds, calls in flight, and its end. */
+export class BehaviourServerProcess {
+  readonly started = new Date();
+  readonly child: ChildProcess;
+  /** Builds asked of this server (failed ones count: they cost memory too). */
+  builds = 0;
+  /** Versions built here, with their exports or build error. */
+  readonly built = new Map<string, Promise<BuiltMessage>>();
+  /** Set when the manager stops sending it work; it exits once no call runs and no current version lives in it. */
+  draining = false;
+  alive = true;
+  private readonly pendingBuilds = new Map<string, (message: BuiltMessage) => void>();
+  private readonly calls = new Map<string, Pending>();
+  private readonly ready: Promise<void>;
+  private statsWaiters: Array<(rss: number | undefined) => void> = [];
+  private endingExpected = false;
+
+  constructor(private readonly options: ServerProcessOptions) {
+    const execArgv = [`--max-old-space-size=${options.maxOldSpaceMb}`, '--enable-source-maps'];
+    if (options.inspectPort !== undefined) execArgv.push(`--inspect=127.0.0.1:${options.inspectPort}`);
+    this.child = fork(behaviourServerScript(), [], {
+      execArgv,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, TETHER_BEHAVIOUR_LOG_LEVEL: options.logLevel },
+      serialization: 'json',
+    });
+    this.ready = new Promise((resolve, reject) => {
+      this.child.once('message', () => resolve());
+      this.child.once('exit', () => reject(new ServerDiedError('The behaviour server exited while starting')));
+    });
+    this.ready.catch(() => undefined);
+    this.child.on('message', (message: ServerMessage) => this.receive(message));
+    this.child.on('error', () => undefined);
+    this.child.once('exit', (code, signal) => this.ended(code, signal));
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get inflight(): number {
+    return this.calls.size;
+  }
+
+  /** Builds a version once on this server; later asks share the result. */
+  build(version: string, dir: string, entry: string): Promise<BuiltMessage> {
+    const existing = this.built.get(version);
+    if (existing) return existing;
+    this.builds += 1;
+    const result = this.ready.then(
+      () =>
+        new Promise<BuiltMessage>((resolve) => {
+          this.pendingBuilds.set(version, resolve);
+          this.send({ type: 'build', version, dir, entry });
+        }),
+    );
+    this.built.set(version, result);
+    return result;
+  }
+
+  /** Runs one call; past `timeoutMs` the whole server is killed (a loop cannot be interrupted otherwise). */
+  call(message: Omit<Extract<ManagerMessage, { type: 'call' }>, 'type' | 'callId'>, timeoutMs: number, signal?: AbortSignal): Promise<ResultMessage> {
+    if (!this.alive) return Promise.reject(new ServerDiedError('The behaviour server is not running'));
+    const callId = randomUUID();
+    return new Promise<ResultMessage>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.calls.delete(callId);
+        reject(new CallTimeoutError(`The behaviour ran past its timeout of ${timeoutMs} ms; its server (pid ${this.pid}) was killed`));
+        this.kill(`call ${callId} timed out`);
+      }, timeoutMs);
+      this.calls.set(callId, { resolve, reject, timer });
+      signal?.addEventListener('abort', () => this.send({ type: 'cancel', callId }), { once: true });
+      this.send({ type: 'call', callId, ...message });
+    });
+  }
+
+  answerConnectionCall(message: Extract<ManagerMessage, { type: 'connection-result' }>): void {
+    this.send(message);
+  }
+
+  /** Resident memory of the server, or undefined when it does not answer within a second. */
+  rss(): Promise<number | undefined> {
+    if (!this.alive) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), 1_000);
+      this.statsWaiters.push((rss) => {
+        clearTimeout(timer);
+        resolve(rss);
+      });
+      this.send({ type: 'stats' });
+    });
+  }
+
+  /** Ends the server on purpose (drained, timed out, shutdown): SIGKILL, since a looping behaviour ignores anything gentler. */
+  kill(why: string): void {
+    if (!this.alive) return;
+    this.endingExpected = true;
+    this.endReason = why;
+    this.child.kill('SIGKILL');
+  }
+
+  private endReason = '';
+
+  private send(message: ManagerMessage): void {
+    if (this.alive && this.child.connected) this.child.send(message, (err) => err && undefined);
+  }
+
+  private receive(message: ServerMessage): void {
+    switch (message.type) {
+      case 'built':
+        this.pendingBuilds.get(message.version)?.(message);
+        this.pendingBuilds.delete(message.version);
+        return;
+      case 'result': {
+        const pending = this.calls.get(message.callId);
+        if (!pending) return;
+        this.calls.delete(message.callId);
+        clearTimeout(pending.timer);
+        pending.resolve(message);
+        return;
+      }
+      case 'connection-call':
+        this.options.onConnectionCall(message);
+        return;
+      case 'stats':
+        for (const waiter of this.statsWaiters.splice(0)) waiter(message.rss);
+        return;
+    }
+  }
+
+  private ended(code: number | null, signal: NodeJS.Signals | null): void {
+    this.alive = false;
+    const why = this.endingExpected ? this.endReason : `exited unexpectedly (${signal ?? `code ${code}`})`;
+    for (const [callId, pending] of this.calls) {
+      clearTimeout(pending.timer);
+      pending.reject(new ServerDiedError(`The behaviour server (pid ${this.pid}) ${why} during call ${callId}`));
+    }
+    this.calls.clear();
+    for (const [version, resolve] of this.pendingBuilds) {
+      resolve({ type: 'built', version, ok: false, error: { message: `The behaviour server ${why} while building` }, durationMs: 0 });
+    }
+    this.pendingBuilds.clear();
+    for (const waiter of this.statsWaiters.splice(0)) waiter(undefined);
+    this.options.onExit(this, this.endingExpected, why);
+  }
+}

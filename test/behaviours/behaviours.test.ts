@@ -1,0 +1,202 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { adminAuth } from '../support/tether';
+import { hubAdmin } from '../platform/support';
+import { callBehaviour, connectorStatus, deploy, startBehaviourStack, type BehaviourStack } from './support';
+
+/** A real HTTP peer the behaviour reaches through the connector's `http` connection instance. */
+function startPeer(): Promise<{ server: Server; url: string; seen: Array<{ url?: string; authorization?: string }> }> {
+  const seen: Array<{ url?: string; authorization?: string }> = [];
+  const server = createServer((request, response) => {
+    seen.push({ url: request.url, authorization: request.headers.authorization });
+    response.setHeader('content-type', 'application/json');
+    response.end(JSON.stringify({ id: request.url?.split('/').pop(), status: 'shipped' }));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen })));
+}
+
+const v1 = {
+  'index.ts': [
+    "import { label } from './lib/label';",
+    'export async function greet(input: { name: string }) {',
+    "  return { greeting: label(input.name), v: 1 };",
+    '}',
+    'export async function slow(input: { ms: number }) {',
+    '  await new Promise((resolve) => setTimeout(resolve, input.ms));',
+    '  return { v: 1 };',
+    '}',
+    'export async function fail(input: { item: string }) {',
+    '  if (input.item) {',
+    '    throw new Error(`no stock for ${input.item}`);',
+    '  }',
+    '}',
+    'export async function spin() {',
+    '  for (;;) {}',
+    '}',
+    'export async function order(input: { id: string }, context: any) {',
+    "  context.log.info({ id: input.id }, 'looking up an order');",
+    "  const outputs = await context.connections.call('http', 'TARGET', 'request', { method: 'GET', path: `/orders/${input.id}` });",
+    '  return { tenant: context.tenant, environment: context.environment, status: outputs.status, order: outputs.body, aborted: context.signal.aborted };',
+    '}',
+  ].join('\n'),
+  'lib/label.ts': 'export const label = (name: string): string => `Hello, ${name}`;\n',
+};
+const v2 = { ...v1, 'index.ts': v1['index.ts'].replace('v: 1 };\n}\nexport async function slow', 'v: 2 };\n}\nexport async function slow') };
+
+describe('behaviours deployed on the hub, built and run by the connector', () => {
+  let stack: BehaviourStack;
+  let peer: Awaited<ReturnType<typeof startPeer>>;
+  beforeAll(async () => {
+    peer = await startPeer();
+    process.env.BEHAVIOUR_TEST_TARGET_TOKEN = 'target-token-never-shown';
+    stack = await startBehaviourStack({
+      env: { TETHER_BEHAVIOURS_TIMEOUT_MS: '3000' },
+      config: [
+        'connectors:',
+        '  - use: http',
+        '    connectionInstances:',
+        '      - id: TARGET',
+        '        name: Target',
+        `        settings: { baseUrl: "${peer.url}", auth: { type: bearer, token: "\${BEHAVIOUR_TEST_TARGET_TOKEN}" } }`,
+      ].join('\n'),
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await stack?.stop();
+    peer?.server.close();
+  });
+
+  let first: string;
+  it('deploys v1 and runs it through the hub as a durable execution, with its files on disk', async () => {
+    const deployed = await deploy(stack, v1);
+    expect(deployed.status).toBe(201);
+    first = deployed.body.version;
+    expect(first).toMatch(/^[0-9a-f]{16}$/);
+
+    const answer = await callBehaviour(stack, 'greet', { name: 'Ada' });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ output: { greeting: 'Hello, Ada', v: 1 }, version: first });
+    expect(answer.headers.get('x-tether-execution-id')).toMatch(/^behaviour\/acme\/prod\/greet\//);
+
+    const dir = join(stack.behavioursDir, 'acme', 'prod', first);
+    expect(readFileSync(join(dir, 'src', 'lib', 'label.ts'), 'utf8')).toContain('Hello, ${name}');
+    expect(existsSync(join(dir, 'build', 'behaviour.js.map'))).toBe(true);
+
+    // The same content is the same immutable version.
+    expect((await deploy(stack, v1)).body).toMatchObject({ version: first, created: false });
+  });
+
+  it('records the execution: version, input and output, searchable by tenant and environment', async () => {
+    const answer = await callBehaviour(stack, 'greet', { name: 'Grace' }, { headers: { 'Idempotency-Key': 'greet-grace-1' } });
+    const executionId = answer.headers.get('x-tether-execution-id')!;
+    expect(executionId).toBe('behaviour/acme/prod/greet/key-greet-grace-1');
+    const again = await callBehaviour(stack, 'greet', { name: 'Grace' }, { headers: { 'Idempotency-Key': 'greet-grace-1' } });
+    expect(again.headers.get('x-tether-execution-id')).toBe(executionId);
+
+    const handle = stack.connector.client.workflow.getHandle(executionId);
+    const description = await handle.describe();
+    expect(description.type).toBe('executeBehaviour');
+    expect(description.searchAttributes).toMatchObject({ TetherKind: ['behaviour'], TetherTenant: ['acme'], TetherEnvironment: ['prod'], TetherAction: ['greet'] });
+    expect(await handle.result()).toEqual({ output: { greeting: 'Hello, Grace', v: 1 }, version: first });
+    const history = await handle.fetchHistory();
+    // Payloads are encrypted at rest: the input never appears in clear in the history.
+    expect(JSON.stringify(history)).not.toContain('Grace');
+
+    const found = await fetch(`${stack.connector.url}/admin/executions?kind=behaviour&tenant=acme&environment=prod`, { headers: adminAuth });
+    expect(found.status).toBe(200);
+    const { executions } = (await found.json()) as { executions: Array<{ executionId: string; tenant?: string }> };
+    expect(executions.map((execution) => execution.executionId)).toContain(executionId);
+    const detail = await fetch(`${stack.connector.url}/admin/executions/${encodeURIComponent(executionId)}`, { headers: adminAuth });
+    expect(await detail.json()).toMatchObject({ kind: 'behaviour', inputs: { input: { name: 'Grace' }, version: first }, outputs: { output: { greeting: 'Hello, Grace', v: 1 } } });
+  });
+
+  it('runs the next call on v2 while a slow v1 call in flight completes on v1, then rolls back', async () => {
+    const slow = callBehaviour(stack, 'slow', { ms: 1_500 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const deployed = await deploy(stack, v2);
+    expect(deployed.status).toBe(201);
+    const second = deployed.body.version;
+    expect(second).not.toBe(first);
+
+    const next = await callBehaviour(stack, 'greet', { name: 'Ada' });
+    expect(next.body).toEqual({ output: { greeting: 'Hello, Ada', v: 2 }, version: second });
+    expect((await slow).body).toEqual({ output: { v: 1 }, version: first });
+
+    const listed = await (await fetch(`${stack.hub.url}/admin/behaviours/acme/prod`, { headers: hubAdmin })).json();
+    expect(listed).toMatchObject({ current: second, versions: [{ version: first }, { version: second }] });
+
+    const rollback = await fetch(`${stack.hub.url}/admin/behaviours/acme/prod/rollback`, {
+      method: 'POST',
+      headers: { ...hubAdmin, 'content-type': 'application/json' },
+      body: JSON.stringify({ version: first }),
+    });
+    expect(rollback.status).toBe(200);
+    expect((await callBehaviour(stack, 'greet', { name: 'Ada' })).body).toEqual({ output: { greeting: 'Hello, Ada', v: 1 }, version: first });
+  });
+
+  it('answers 422 with the message and the behaviour file:line when it throws, and 404 listing the known behaviours', async () => {
+    const failed = await callBehaviour(stack, 'fail', { item: 'socks' });
+    expect(failed.status).toBe(422);
+    expect(failed.body.error).toMatchObject({ code: 'BEHAVIOUR_FAILED', message: 'no stock for socks (at index.ts:11)', details: { location: 'index.ts:11' } });
+    expect(failed.body.error.executionId).toMatch(/^behaviour\/acme\/prod\/fail\//);
+
+    // A failed behaviour execution is replayed with the same input and version, linked to the original.
+    const replay = await fetch(`${stack.connector.url}/admin/executions/${encodeURIComponent(failed.body.error.executionId)}/replay`, { method: 'POST', headers: adminAuth });
+    expect(replay.status).toBe(202);
+    const replayed = (await replay.json()) as { executionId: string; replayOf: string };
+    expect(replayed).toMatchObject({ executionId: expect.stringMatching(/^behaviour\/acme\/prod\/fail\/replay-/), replayOf: failed.body.error.executionId });
+    await expect(stack.connector.client.workflow.getHandle(replayed.executionId).result()).rejects.toThrow();
+    const detail = await (await fetch(`${stack.connector.url}/admin/executions/${encodeURIComponent(replayed.executionId)}`, { headers: adminAuth })).json();
+    expect(detail).toMatchObject({ kind: 'behaviour', inputs: { input: { item: 'socks' } }, failure: { message: expect.stringContaining('no stock for socks') } });
+
+    const unknown = await callBehaviour(stack, 'refund', {});
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error).toMatchObject({ code: 'UNKNOWN_BEHAVIOUR', details: { knownBehaviours: ['fail', 'greet', 'order', 'slow', 'spin'] } });
+  });
+
+  it('kills a server looping past the timeout (504), replaces it, and the next call works', async () => {
+    const before = (await connectorStatus(stack)).servers.map((server: { pid: number }) => server.pid);
+    const looping = await callBehaviour(stack, 'spin', {});
+    expect(looping.status).toBe(504);
+    expect(looping.body.error.code).toBe('BEHAVIOUR_TIMEOUT');
+    const next = await callBehaviour(stack, 'greet', { name: 'again' });
+    expect(next.status).toBe(200);
+    const after = (await connectorStatus(stack)).servers.map((server: { pid: number }) => server.pid);
+    expect(after.some((pid: number) => before.includes(pid))).toBe(false);
+    const metrics = await (await fetch(`${stack.connector.url}/metrics`, { headers: adminAuth })).text();
+    expect(metrics).toMatch(/tether_behaviour_server_recycles_total\{reason="timeout"\} [1-9]/);
+  });
+
+  it('lets a behaviour call an http connection instance against a real peer without seeing its secret', async () => {
+    const answer = await callBehaviour(stack, 'order', { id: '7' });
+    if (answer.status !== 200) console.log(JSON.stringify(answer.body));
+    expect(answer.status).toBe(200);
+    expect(answer.body.output).toEqual({ tenant: 'acme', environment: 'prod', status: 200, order: { id: '7', status: 'shipped' }, aborted: false });
+    expect(peer.seen.at(-1)).toEqual({ url: '/orders/7', authorization: 'Bearer target-token-never-shown' });
+  });
+
+  it('answers 400 naming file:line:col when the deployed version does not build', async () => {
+    const deployed = await deploy(stack, { 'index.ts': "export { broken } from './broken';\n", 'broken.ts': 'export const broken = async () => {\n  return (1 +;\n};\n' });
+    expect(deployed.status).toBe(201);
+    const answer = await callBehaviour(stack, 'broken', {});
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.code).toBe('BEHAVIOUR_BUILD_FAILED');
+    expect(answer.body.error.message).toContain('broken.ts:2:');
+    const status = await connectorStatus(stack);
+    expect(status.scopes).toEqual([expect.objectContaining({ tenant: 'acme', environment: 'prod', current: deployed.body.version, lastBuildError: expect.objectContaining({ location: expect.objectContaining({ file: 'broken.ts', line: 2 }) }) })]);
+    expect(status.servers[0]).toEqual(expect.objectContaining({ pid: expect.any(Number), builds: expect.any(Number), rss: expect.any(Number), started: expect.any(String) }));
+  });
+
+  it('refuses calls outside the connector privileges and bad deployments, naming the field', async () => {
+    const forbidden = await callBehaviour(stack, 'greet', {}, { scope: 'other/prod' });
+    expect(forbidden.status).toBe(403);
+    const bad = await deploy(stack, { '../escape.ts': 'x' });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('files');
+    const noEntry = await deploy(stack, { 'main.ts': 'export const a = 1' });
+    expect(noEntry.status).toBe(400);
+    expect(noEntry.body.error.details).toHaveProperty('entry');
+  });
+});
