@@ -8,7 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Connection } from '@temporalio/client';
@@ -385,7 +385,7 @@ async function main() {
     say(`  lost ${figures.lost}, duplicated ${figures.duplicated}`);
     say('Stages:');
     for (const [name, ms] of stages) say(`  ${seconds(ms).padStart(8)}  ${name}`);
-    say(`  ${seconds(Date.now() - startedAt).padStart(8)}  total`);
+    say(`  ${seconds(Date.now() - startedAt).padStart(8)}  total (load average ${loadavg().map((load) => load.toFixed(1)).join(', ')} on ${cpus().length} cores: timings stretch with it)`);
     if (failures.length) {
       say(`FAILED: ${failures.join('; ')}`);
       exitCode = 1;
