@@ -11,6 +11,7 @@ import { hubAuthentication, hubPolicies } from '../../src/platform/auth';
 import { BehaviourStore } from '../../src/platform/behaviour-store';
 import { CredentialStore } from '../../src/platform/credential-store';
 import { hubRoutes } from '../../src/platform/hub';
+import { HubMetrics } from '../../src/platform/hub-metrics';
 import { Relay } from '../../src/platform/relay';
 import { hubAdminToken, hubUserToken, startTestHub } from '../platform/support';
 import { apiDepsOf, startTestTether, testCredentials, type TestTether } from '../support/tether';
@@ -149,7 +150,7 @@ describe('every route × every credential × every path spelling', () => {
     };
     const hubDataDir = mkdtempSync(join(tmpdir(), 'tether-hub-matrix-'));
     const store = await CredentialStore.open(hubDataDir);
-    const hubTable = hubRoutes(store, await BehaviourStore.open(hubDataDir), new Relay(), 1_000);
+    const hubTable = hubRoutes(store, await BehaviourStore.open(hubDataDir), new Relay(), new HubMetrics(), 1_000);
     const hubServer: Server = {
       name: 'hub',
       url: hub.url,
