@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
-import { ApiError } from '../api/errors';
+import { ApiError, asApiError, errorHeaders } from '../api/errors';
 
 /**
  * Egeria's response envelope (FFDCResponseBase.java in odpi/egeria, common-services/ffdc-services): every answer of
@@ -58,7 +58,7 @@ const catalogue: Record<string, ErrorDefinition> = {
   PAYLOAD_TOO_LARGE: { id: id(413, 1), systemAction: 'The request body was refused unread; nothing changed.', userAction: 'Send a smaller request body (TETHER_BODY_LIMIT_BYTES).' },
   UNSUPPORTED_MEDIA_TYPE: { id: id(415, 1), systemAction: 'The request body was refused unread; nothing changed.', userAction: 'Send the body as application/json.' },
   INTERNAL: { id: id(500, 1), systemAction: 'The server logged the failure with the request id.', userAction: 'Retry; if it persists, give the request id from the message to the operator.' },
-  UNAVAILABLE: { id: id(503, 1), systemAction: 'The request could not be completed; it may not have been applied.', userAction: 'Retry once Temporal is reachable (GET /health/ready).' },
+  TEMPORAL_UNAVAILABLE: { id: id(503, 1), systemAction: 'The request could not be completed; it may not have been applied.', userAction: 'Retry once Temporal is reachable (GET /health/ready).' },
 };
 
 /** A successful Egeria answer: the class, relatedHTTPCode 200 and the payload fields (absent ones omitted). */
@@ -74,14 +74,6 @@ export function withoutNulls<T extends Record<string, unknown>>(fields: T): T {
 /** A parameter the caller named that this server does not have (unknown group, connector, connector type): Egeria answers 400. */
 export function unknownName(parameterName: string, message: string): ApiError {
   return new ApiError(400, 'UNKNOWN_NAME', message, { [parameterName]: [message] });
-}
-
-/** Koa's own HTTP errors (body parsing) carry a status and an expose flag. */
-function asApiError(err: unknown): ApiError | undefined {
-  if (err instanceof ApiError) return err;
-  const httpError = err as { status?: number; expose?: boolean; message?: string } | undefined;
-  if (httpError && typeof httpError.status === 'number' && httpError.status < 500 && httpError.expose) return new ApiError(httpError.status, 'VALIDATION_FAILED', httpError.message ?? 'Bad request');
-  return undefined;
 }
 
 /** The parameter at fault: the first field an error names (validation details map field → reasons). */
@@ -131,6 +123,7 @@ export function egeriaErrors(responseClass: EgeriaResponseClass, service: Egeria
       }
       ctx.status = known.status === 401 || known.status === 403 ? known.status : 200;
       if (known.status === 401) ctx.set('WWW-Authenticate', 'Bearer');
+      ctx.set(errorHeaders(known));
       ctx.body = egeriaError(responseClass, service, known, actionDescription);
     }
   };
