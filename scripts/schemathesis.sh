@@ -36,7 +36,7 @@ basic="$(printf '%s:%s' "$TETHER_SPI_USER" "$TETHER_SPI_PASSWORD" | base64 -w0)"
 run() {
   local who="$1" header="$2"
   echo "== schemathesis as $who"
-  "$st" run "$TETHER_URL/openapi.json" \
+  "$st" --config-file scripts/schemathesis.toml run "$TETHER_URL/openapi.json" \
     --url "$TETHER_URL" \
     --header "Authorization: $header" \
     --checks all \
