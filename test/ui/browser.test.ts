@@ -59,7 +59,10 @@ describe('inspecting runs in the Temporal UI (Chromium)', () => {
     });
 
     await step(page, 'filter', async () => {
-      await page.goto(`${dev.uiWorkflowsUrl}?query=${encodeURIComponent('TetherAction="submitOrder" AND ExecutionStatus="Failed"')}`);
+      // The README's clicks: the </> button at the right of the filter bar, the query, Search.
+      await (await page.waitForSelector('[data-testid="toggle-manual-query"]', { visible: true }))!.click();
+      await (await page.waitForSelector('#query', { visible: true }))!.type('TetherAction = "submitOrder" AND ExecutionStatus = "Failed"');
+      await page.click('[data-testid="manual-search-button"]');
       await page.waitForFunction((shown: string, hidden: string) => document.body.innerText.includes(shown) && !document.body.innerText.includes(hidden), { timeout: 30_000, polling: 200 }, failId, okId);
     });
 
@@ -99,6 +102,7 @@ describe('inspecting runs in the Temporal UI (Chromium)', () => {
         page.evaluate((id: string) => [...document.querySelectorAll('a')].find((link) => link.textContent?.trim() === id)!.click(), started.executionId),
       ]);
       await waitForText(page, '"recipient": "Ada Lovelace"');
+      await waitForText(page, `Replay of ${failId}`);
       return started;
     });
     expect(await visibleText()).toContain(replay.executionId);
