@@ -2,8 +2,9 @@
 // `tether cluster` starts — PostgreSQL, temporal-server, 2 workers, 2 APIs — ≥ 500 async actions while a worker
 // and an API are SIGKILLed and restarted, integration connectors refreshing through the worker kill, and a
 // Temporal server restart. Every accepted execution must complete exactly once: lost and duplicated are both 0.
-//   node dist/scripts/cluster-test.js [--actions 520] [--capacity]
-// --capacity also measures actions/s behind one API-only process with 1, then 2 workers (README "Scaling out").
+//   node dist/scripts/cluster-test.js [--actions 520]
+//   node dist/scripts/cluster-test.js --capacity   (instead: actions/s behind one API, with 1 then 2 workers,
+//                                                   the API with and without its own worker; README "Scaling out")
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -242,6 +243,8 @@ async function killTest(dir: string) {
     figures.clientRetries = load.retries;
     figures.restartToReadyMsUnderLoad = restarts;
     figures.daemonStatusMsAfterWorkerKill = statusMs;
+    // Issue #12 bounds the daemon status while a worker is dead (last known state marked stale); reported here.
+    if (Math.max(...statusMs) > 3_000) say(`  WARN: the integration-daemon status took up to ${seconds(Math.max(...statusMs))} right after the worker kill`);
 
     // Integration connectors kept refreshing through the worker kill.
     await sleep(3_000);
@@ -315,8 +318,8 @@ async function killTest(dir: string) {
   return { figures, failures };
 }
 
-/** Actions/s through one API-only process (TETHER_API_WORKER=false) with 1, then 2 workers behind it. */
-async function capacity(dir: string) {
+/** Actions/s through one API process (with or without its own worker: TETHER_API_WORKER) with 1, then 2 workers behind it. */
+async function capacity(dir: string, apiWorker: boolean) {
   const cluster = await startCluster({
     workers: 1,
     apis: 1,
@@ -325,16 +328,20 @@ async function capacity(dir: string) {
     temporalPort: 0,
     apiPort: 0,
     workerPort: 0,
-    apiWorker: false,
+    apiWorker,
     env: { ...process.env, ...credentials, TETHER_DATA_DIR: dir, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
     log: () => undefined,
   });
   const measure = async (label: string) => {
     await driveActionsSync(cluster.apis[0]!, 2_000); // warm-up
+    const before = await executedBy([...cluster.apis, ...cluster.workers]);
     const { count, ms } = await driveActionsSync(cluster.apis[0]!, 20_000);
+    const after = await executedBy([...cluster.apis, ...cluster.workers]);
     const perSecond = +(count / (ms / 1000)).toFixed(1);
-    say(`  ${label}: ${perSecond} actions/s (${count} in ${seconds(ms)}, ${CAPACITY_CONCURRENCY} concurrent, each awaited)`);
-    return perSecond;
+    // Which process ran the actions: the activity records each execution in its own process's /metrics.
+    const ranIn = Object.fromEntries(Object.entries(after).map(([name, total]) => [name, total - (before[name] ?? 0)]));
+    say(`  ${label}: ${perSecond} actions/s (${count} in ${seconds(ms)}, ${CAPACITY_CONCURRENCY} concurrent, each awaited); ran in ${JSON.stringify(ranIn)}`);
+    return { perSecond, ranIn };
   };
   try {
     const one = await measure('1 worker');
@@ -343,7 +350,7 @@ async function capacity(dir: string) {
     await second.start();
     cluster.workers.push(second);
     const two = await measure('2 workers');
-    return { oneWorker: one, twoWorkers: two, ratio: +(two / one).toFixed(2) };
+    return { oneWorker: one, twoWorkers: two, ratio: +(two.perSecond / one.perSecond).toFixed(2) };
   } finally {
     await Promise.all(cluster.workers.map((worker) => worker.stop()));
     await cluster.stop();
@@ -351,6 +358,19 @@ async function capacity(dir: string) {
 }
 
 const CAPACITY_CONCURRENCY = 16;
+
+/** tether_executions_total of the example connector, per process, from each one's /metrics. */
+async function executedBy(processes: TetherProcess[]): Promise<Record<string, number>> {
+  const totals: Record<string, number> = {};
+  for (const tether of processes) {
+    const { body } = await call(`${tether.url}/metrics`, { headers: { Authorization: adminAuth } });
+    totals[tether.spec.name] = String(body)
+      .split('\n')
+      .filter((line) => line.startsWith('tether_executions_total{') && line.includes('connector="myconnector"'))
+      .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+  }
+  return totals;
+}
 async function driveActionsSync(api: TetherProcess, durationMs: number): Promise<{ count: number; ms: number }> {
   const startedAt = Date.now();
   let count = 0;
@@ -377,12 +397,19 @@ async function main() {
   chmodSync(dir, 0o755);
   let exitCode = 0;
   try {
-    const { figures, failures } = await killTest(join(dir, 'kill'));
-    if (args.capacity) figures.capacityApiOnly = await stage('capacity: actions/s behind one API-only process, 1 then 2 workers', () => capacity(join(dir, 'capacity')));
+    const { figures, failures } = args.capacity
+      ? {
+          figures: {
+            apiOnly: await stage('capacity: one API without a worker, 1 then 2 workers', () => capacity(join(dir, 'api-only'), false)),
+            apiWithWorker: await stage('capacity: one API with its own worker, 1 then 2 workers', () => capacity(join(dir, 'api-with-worker'), true)),
+          } as Record<string, unknown>,
+          failures: [] as string[],
+        }
+      : await killTest(join(dir, 'kill'));
     say('');
     say('Cluster test figures:');
     for (const [name, value] of Object.entries(figures)) say(`  ${name}: ${JSON.stringify(value)}`);
-    say(`  lost ${figures.lost}, duplicated ${figures.duplicated}`);
+    if (!args.capacity) say(`  lost ${figures.lost}, duplicated ${figures.duplicated}`);
     say('Stages:');
     for (const [name, ms] of stages) say(`  ${seconds(ms).padStart(8)}  ${name}`);
     say(`  ${seconds(Date.now() - startedAt).padStart(8)}  total (load average ${loadavg().map((load) => load.toFixed(1)).join(', ')} on ${cpus().length} cores: timings stretch with it)`);
