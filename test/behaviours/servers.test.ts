@@ -1,4 +1,5 @@
-import { callBehaviour, connectorStatus, deploy, startBehaviourStack, type BehaviourStack } from './support';
+import { phaseOf, startConnectorTether } from '../platform/connector-support';
+import { callBehaviour, connectorStatus, deploy, secret, startBehaviourStack, type BehaviourStack } from './support';
 
 const behaviourOf = (n: number) => ({
   'index.ts': `export async function which() { return { n: ${n} }; }\nexport async function crash() { process.exit(3); }\nexport async function hog() { const kept: number[][] = []; for (;;) kept.push(new Array(1_000_000).fill(${n})); }\n`,
@@ -48,4 +49,16 @@ describe('Behaviour Server processes', () => {
 
     expect((await callBehaviour(stack, 'which', {})).body.output).toEqual({ n: 25 });
   }, 120_000);
+
+  it('with TETHER_BEHAVIOURS_LOCK=true keeps the versions it has after a restart and downloads no new ones', async () => {
+    await stack.connector.stopAll();
+    stack.connector = await startConnectorTether(stack.hub.connectUrl, stack.connectorId, secret, { TETHER_BEHAVIOURS_DIR: stack.behavioursDir, TETHER_BEHAVIOURS_LOCK: 'true' });
+    await phaseOf(stack.connector, 'CONNECTED', 20_000);
+    expect((await deploy(stack, behaviourOf(26))).status).toBe(201);
+    const answer = await callBehaviour(stack, 'which', {});
+    expect(answer.body.output).toEqual({ n: 25 });
+    const status = await connectorStatus(stack);
+    expect(status.locked).toBe(true);
+    expect(status.scopes[0].versions).toHaveLength(25);
+  }, 60_000);
 });
