@@ -35,6 +35,9 @@ export interface BenchStack {
   tetherUrl: string;
   adminToken: string;
   temporalCli: string;
+  /** The bench's Temporal dev server and Tether's workflow bundle, for the behaviours part (bench/behaviours.ts). */
+  temporalAddress: string;
+  workflowBundlePath: string;
   /** Whether a start through Tether's client came back with its first workflow task (eager start in effect). */
   eagerStart: { inProcessWorker: boolean; separateApi: boolean | null };
   stop(): Promise<void>;
@@ -223,6 +226,8 @@ export async function startBenchStack(options: { ablations: boolean }): Promise<
       tetherUrl: tether.url!,
       adminToken: credentials.adminToken,
       temporalCli: cliVersion,
+      temporalAddress: server.address,
+      workflowBundlePath: bundlePath,
       eagerStart: { inProcessWorker: await eagerlyStarted(tether.client), separateApi: separateApiEager },
       stop,
     };
