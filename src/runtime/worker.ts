@@ -16,6 +16,9 @@ export interface TetherWorkerOptions {
 
 const workflowsPath = require.resolve('../workflows');
 
+/** Where a worker gets its workflow code: the prebuilt bundle when given, else bundled at start. */
+const workflowCode = (bundlePath: string | undefined) => (bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath });
+
 /** Creates the worker that runs every Tether workflow and activity on one task queue. */
 export function createTetherWorker(options: TetherWorkerOptions): Promise<Worker> {
   return Worker.create({
@@ -23,9 +26,7 @@ export function createTetherWorker(options: TetherWorkerOptions): Promise<Worker
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities(options.deps),
-    ...(options.workflowBundlePath
-      ? { workflowBundle: { codePath: options.workflowBundlePath } }
-      : { workflowsPath }),
+    ...workflowCode(options.workflowBundlePath),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   });
 }
@@ -35,13 +36,14 @@ export function bundleTetherWorkflows(logger?: Logger) {
   return bundleWorkflowCode({ workflowsPath, failureConverterPath, ...(logger ? { logger } : {}) });
 }
 
-/** The worker of this process's Behaviours Manager: behaviour activities only, on the manager's own task queue. */
-export function createBehaviourWorker(options: Pick<TetherWorkerOptions, 'connection' | 'namespace' | 'dataConverter'> & { manager: BehavioursManager }): Promise<Worker> {
+/** The worker of this process's Behaviours Manager, on the manager's own task queue: behaviour executions and their (local) activity. */
+export function createBehaviourWorker(options: Pick<TetherWorkerOptions, 'connection' | 'namespace' | 'dataConverter' | 'workflowBundlePath'> & { manager: BehavioursManager }): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.manager.taskQueue,
     activities: createBehaviourActivities({ manager: options.manager }),
+    ...workflowCode(options.workflowBundlePath),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   });
 }

@@ -33,7 +33,7 @@ describe('BehavioursManager', () => {
     try {
       manager.announce([{ tenant: 'acme', environment: 'dev', version: bundle.version }], async () => bundle);
       expect(await manager.prepare('acme', 'dev')).toEqual({ version: bundle.version, exports: ['add'] });
-      const output = await manager.run({ tenant: 'acme', environment: 'dev', name: 'add', version: bundle.version, input: { a: 2, b: 3 }, activityTaskQueue: manager.taskQueue, timeoutMs: 5_000 }, 'test-execution');
+      const output = await manager.run({ tenant: 'acme', environment: 'dev', name: 'add', version: bundle.version, input: { a: 2, b: 3 }, timeoutMs: 5_000 }, 'test-execution');
       expect(output).toBe(5);
       const targets = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as Array<{ type: string; webSocketDebuggerUrl: string }>;
       expect(targets[0]).toMatchObject({ type: 'node', webSocketDebuggerUrl: expect.stringContaining(`127.0.0.1:${inspectPort}`) });
