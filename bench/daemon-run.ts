@@ -22,8 +22,10 @@ const SERVER = 'bench-daemon';
 const METADATA_SERVER = 'bench-metadata';
 const GROUP = 'bench-group';
 
+/** Egeria's IntegrationDaemonStatusResponse (the parts the bench reads). */
 interface StatusBody {
-  groups?: { integrationGroupQualifiedName: string; connectors?: { connectorStatus: string }[] }[];
+  relatedHTTPCode: number;
+  integrationDaemonStatus?: { integrationGroupSummaries?: { integrationGroupName: string; integrationConnectorReports?: { connectorStatus: string }[] }[] };
 }
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
@@ -60,7 +62,10 @@ export async function runDaemonScale(options: { tetherUrl: string; adminToken: s
   if (configure.status === 404 || configure.status === 405) {
     return { connectors, secondsToAllRunning: null, workerRssMb: null, skipped: `daemon API not available (configure answered ${configure.status})` };
   }
-  if (configure.status >= 300) throw new Error(`configure group answered ${configure.status}: ${JSON.stringify(configure.body).slice(0, 300)}`);
+  // Egeria's envelope: HTTP 200, the outcome in relatedHTTPCode.
+  if (configure.status >= 300 || (configure.body as { relatedHTTPCode?: number }).relatedHTTPCode !== 200) {
+    throw new Error(`configure group answered ${configure.status}: ${JSON.stringify(configure.body).slice(0, 300)}`);
+  }
 
   const progress = new ProgressBar(connectors);
   let polls = 0;
@@ -68,11 +73,12 @@ export async function runDaemonScale(options: { tetherUrl: string; adminToken: s
   let counts: Record<string, number> = {};
   const deadline = started + options.timeoutMs;
   for (;;) {
-    const status = await callJson('GET', url(`/open-metadata/integration-daemon/servers/${SERVER}/status`), undefined, auth);
+    const status = await callJson('GET', url(`/servers/${SERVER}/open-metadata/integration-daemon/status`), undefined, auth);
     polls++;
-    if (status.status !== 200) throw new Error(`GET status answered ${status.status}: ${JSON.stringify(status.body).slice(0, 300)}`);
-    const group = (status.body as StatusBody).groups?.find((candidate) => candidate.integrationGroupQualifiedName === GROUP);
-    const listed = group?.connectors ?? [];
+    const body = status.body as StatusBody;
+    if (status.status !== 200 || body.relatedHTTPCode !== 200) throw new Error(`GET status answered ${status.status}: ${JSON.stringify(status.body).slice(0, 300)}`);
+    const group = body.integrationDaemonStatus?.integrationGroupSummaries?.find((candidate) => candidate.integrationGroupName === GROUP);
+    const listed = group?.integrationConnectorReports ?? [];
     counts = {};
     for (const connector of listed) counts[connector.connectorStatus] = (counts[connector.connectorStatus] ?? 0) + 1;
     if (allStartedAt === null && listed.length >= connectors) allStartedAt = Date.now();

@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Settings } from '../config/settings';
 import type { ConnectorRegistry } from '../connectors/registry';
@@ -36,6 +37,27 @@ async function signalIfRunning(run: () => Promise<void>): Promise<void> {
   }
 }
 
+/** gRPC status code INVALID_ARGUMENT (stable across gRPC implementations). */
+const grpcInvalidArgument = 3;
+
+/** gRPC INVALID_ARGUMENT from Temporal (e.g. a workflow id over its length limit): asking again cannot succeed. */
+function isRefusedArgument(err: unknown): boolean {
+  for (let cause = err as { code?: unknown; cause?: unknown } | undefined; cause; cause = cause.cause as typeof cause) {
+    if (cause.code === grpcInvalidArgument) return true;
+  }
+  return false;
+}
+
+/** Runs the calls together; a refused argument fails the activity without retries (the workflow reports it). */
+async function allOrRefused(calls: Promise<unknown>[]): Promise<void> {
+  try {
+    await Promise.all(calls);
+  } catch (err) {
+    if (isRefusedArgument(err)) throw ApplicationFailure.nonRetryable(`Temporal refused the request: ${(err as Error).message}`, 'RefusedByTemporal');
+    throw err;
+  }
+}
+
 /**
  * Starts, reconfigures and stops the daemon's runs through the client. Signal-with-start makes every call
  * idempotent (an activity retry, or a repeat after continue-as-new, does no harm).
@@ -44,7 +66,7 @@ export function createDaemonLifecycleActivities({ client, settings, registry }: 
   const taskQueue = settings.TETHER_TASK_QUEUE;
   return {
     async syncReconcilers({ serverName, groups, removed, pollIntervalSeconds }: SyncReconcilersRequest): Promise<void> {
-      await Promise.all([
+      await allOrRefused([
         ...groups.map((group) =>
           client.workflow.signalWithStart('groupReconciler', {
             workflowId: reconcilerWorkflowId(serverName, group.integrationGroupQualifiedName),
@@ -65,7 +87,7 @@ export function createDaemonLifecycleActivities({ client, settings, registry }: 
     },
 
     async applyConnectorChanges({ serverName, groupQualifiedName, configure, stop }: ApplyConnectorChangesRequest): Promise<void> {
-      await Promise.all([
+      await allOrRefused([
         ...configure.map((definition) => {
           const connectorPath = registry.findIntegration(definition.connectorType)?.path;
           return client.workflow.signalWithStart('integrationConnector', {

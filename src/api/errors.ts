@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import type { ErrorBody } from '../contracts/errors';
+import { isTemporalUnavailable, TEMPORAL_RETRY_AFTER_SECONDS } from '../temporal/unavailable';
 
 /** An error the API answers with its own status and code; anything else becomes a 500 whose message is not exposed. */
 export class ApiError extends Error {
@@ -23,6 +24,19 @@ export class ValidationError extends ApiError {
   }
 }
 
+/** Temporal cannot be reached: 503 with Retry-After, so callers retry instead of giving up (never a 500). */
+export class TemporalUnavailableApiError extends ApiError {
+  readonly retryAfterSeconds = TEMPORAL_RETRY_AFTER_SECONDS;
+  constructor() {
+    super(503, 'TEMPORAL_UNAVAILABLE', `Temporal is not reachable; retry in ${TEMPORAL_RETRY_AFTER_SECONDS} s`);
+  }
+}
+
+/** Headers an error answer carries besides its body. */
+export function errorHeaders(err: ApiError): Record<string, string> {
+  return err instanceof TemporalUnavailableApiError ? { 'Retry-After': String(err.retryAfterSeconds) } : {};
+}
+
 export class NotFoundError extends ApiError {
   constructor(message: string, details?: unknown) {
     super(404, 'NOT_FOUND', message, details);
@@ -41,15 +55,22 @@ export function errorBody(err: ApiError): ErrorBody {
   };
 }
 
-/** Koa's own HTTP errors (from body parsing, ctx.throw) carry an expose flag and a status. */
-function asApiError(err: unknown): ApiError | undefined {
+/** An error with a known answer: ours, Temporal being unreachable, or Koa's own HTTP errors (body parsing, ctx.throw: expose flag and status). */
+export function asApiError(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err;
+  if (isTemporalUnavailable(err)) return new TemporalUnavailableApiError();
   const httpError = err as { status?: number; expose?: boolean; message?: string };
   if (httpError && typeof httpError.status === 'number' && httpError.status < 500 && httpError.expose) {
     return new ApiError(httpError.status, 'BAD_REQUEST', httpError.message ?? 'Bad request');
   }
   return undefined;
 }
+
+/**
+ * The 401 challenges: two headers, not one combined list, since Chromium only prompts for Basic when it is a
+ * challenge of its own. A route may narrow them (`ctx.state.challenges`), e.g. where a prompt must not appear.
+ */
+export const defaultChallenges = ['Basic realm="tether", charset="UTF-8"', 'Bearer realm="tether"'];
 
 /** The one error path: registered first, answers every failure with the JSON error body. */
 export function errorHandler(log: Logger): Middleware {
@@ -64,8 +85,8 @@ export function errorHandler(log: Logger): Middleware {
       if (known) {
         ctx.status = known.status;
         ctx.body = errorBody(known);
-        // Two headers, not one combined list: Chromium only prompts for Basic when it is a challenge of its own.
-        if (known.status === 401) ctx.set('WWW-Authenticate', ['Basic realm="tether", charset="UTF-8"', 'Bearer realm="tether"']);
+        if (known.status === 401) ctx.set('WWW-Authenticate', (ctx.state.challenges as string[] | undefined) ?? defaultChallenges);
+        ctx.set(errorHeaders(known));
         return;
       }
       log.error({ err, method: ctx.method, path: ctx.path, requestId: ctx.state.requestId }, 'request failed');

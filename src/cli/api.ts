@@ -2,7 +2,10 @@ import { SettingsError } from '../config/settings';
 import { runConnectorMode } from '../platform/connector-mode';
 import { bootstrap, onShutdown, startProcess } from './process';
 
-/** `tether api`: the HTTP API against TEMPORAL_ADDRESS, with an in-process worker so actions answer fast. */
+/**
+ * `tether api`: the HTTP API against TEMPORAL_ADDRESS. With its in-process worker (TETHER_API_WORKER, default)
+ * eager start runs each action in this process; without it, actions go to the `tether worker`s.
+ */
 export async function runApi(): Promise<void> {
   const boot = bootstrap();
   const { settings, log } = boot;
@@ -11,7 +14,7 @@ export async function runApi(): Promise<void> {
     temporalAddress: settings.TEMPORAL_ADDRESS,
     temporalUiUrl: settings.TEMPORAL_UI_URL,
     api: true,
-    worker: true,
+    worker: settings.TETHER_API_WORKER,
   });
   const platformLink = await runConnectorMode({ client: tether.client, settings, log, dev: false });
   onShutdown(log, async () => {

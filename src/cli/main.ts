@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
 import { SettingsError } from '../config/settings';
+import type { ClusterCliOptions } from './cluster';
+import { booleanOption, portOption, wholeNumber } from './options';
 import { CommandFailed, ExitCode } from './exit';
 
 /** Runs a command's body: a failure becomes one line on stderr and exit 1. */
@@ -44,6 +46,18 @@ export function buildProgram(): Command {
     .command('platform')
     .description('the reference platform hub that outbound connectors dial into')
     .action(running('platform', async () => void (await import('../platform/run')).runPlatform()));
+  program
+    .command('cluster')
+    .description('PostgreSQL + temporal-server + N workers + M APIs: the compose topology without Docker (`npm run cluster`)')
+    .option('--workers <n>', 'tether worker processes', wholeNumber('--workers', 1), 2)
+    .option('--apis <n>', 'tether api processes', wholeNumber('--apis', 1), 2)
+    .option('--api-worker <bool>', 'APIs run their own worker (eager start) or not (actions go to the workers); default TETHER_API_WORKER', booleanOption('--api-worker'))
+    .option('--namespace <name>', 'Temporal namespace (default: TEMPORAL_NAMESPACE if set, else tether)')
+    .option('--temporal-port <port>', 'Temporal frontend port (0: a free one)', portOption('--temporal-port'), 7233)
+    .option('--api-port <port>', 'port of the first API, the next ones follow (default PORT; 0: free ones)', portOption('--api-port'))
+    .option('--worker-port <port>', "port of the first worker's /metrics and /health/live (0: free ones)", portOption('--worker-port'), 9464)
+    .option('--postgres-url <url>', 'use this PostgreSQL (postgres://user:password@host:port) instead of the embedded one')
+    .action(running('cluster', async (options: ClusterCliOptions) => (await import('./cluster')).runCluster(options)));
   program
     .command('replay')
     .description('replay workflow histories against the current code (non-determinism check); exit 1 on any failure')

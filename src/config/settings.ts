@@ -38,6 +38,13 @@ export const SettingsSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_UI_URL: z.url().optional(),
   TETHER_TASK_QUEUE: z.string().trim().min(1).default('tether'),
+  /** Register Tether's search attributes in the namespace at start when missing (else refuse to start, naming the command). */
+  TETHER_REGISTER_SEARCH_ATTRIBUTES: z.stringbool().default(false),
+  /**
+   * `tether api` runs an in-process worker (eager start: actions run in the API process, fastest) unless false
+   * (API-only: actions go through the task queue to the `tether worker`s, so capacity grows with workers).
+   */
+  TETHER_API_WORKER: z.stringbool().default(true),
 
   TETHER_DATA_DIR: z.string().trim().min(1).default('./.tether'),
   TETHER_CONFIG: optionalText,

@@ -6,6 +6,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ConnectorStatusValue, IntegrationGroupConfig } from './daemon';
 import type { IntegrationConnectorDefinition } from './metadata';
+import { nameProblem } from './names';
 
 /** What GET /status reports for one integration connector. Times are ISO 8601. */
 export interface ConnectorStatus {
@@ -39,6 +40,45 @@ export function initialConnectorStatus(connectorName: string, connectorType: str
   };
 }
 
+// ---- published state: what each run writes to its memo, the one source GET …/status reads ----
+
+/**
+ * Memo key under which each daemon run publishes its current state (upsertMemo on every change). Status reads
+ * it through describe and visibility lists, so it is one read per kind, needs no worker, and never waits on a
+ * dead one; the last known state of a run whose worker is gone is still there, marked stale by the reader.
+ */
+export const publishedStateMemoKey = 'tetherState';
+/** Patch id of the memo publishing (recorded histories from before it replay without it). */
+export const publishStatePatch = 'publish-state-memo';
+
+/** A connector's published state: its status plus what the reader needs to group it and judge staleness. */
+export interface PublishedConnectorState extends ConnectorStatus {
+  groupQualifiedName: string;
+  refreshIntervalSeconds: number;
+  /** When the state must change next if its worker is alive (epoch ms); null while it waits for an operator. */
+  expectedChangeBy: number | null;
+  publishedAt: number;
+}
+
+/** A connector the reconciler will not run because its definition is invalid (reported as CONFIG_FAILED). */
+export interface RejectedConnector {
+  connectorName: string;
+  reason: string;
+}
+
+export interface PublishedGroupState {
+  group: IntegrationGroupConfig;
+  lastDefinitionError: string | null;
+  lastReconciledAt: string | null;
+  rejected: RejectedConnector[];
+}
+
+export interface PublishedDaemonState {
+  groups: IntegrationGroupConfig[];
+  /** Why the last attempt to start or stop reconcilers failed (e.g. Temporal refused a workflow id). */
+  lastSyncError: string | null;
+}
+
 // ---- daemon (one per server) ----
 
 export interface DaemonInput {
@@ -67,7 +107,9 @@ export function groupConfigProblem(config: unknown, at = ''): string | undefined
   const given = (config ?? {}) as Record<string, unknown>;
   if (given.class !== 'IntegrationGroupConfig') return `${at}class: class must be "IntegrationGroupConfig"`;
   const missing = groupConfigFields.find((field) => typeof given[field] !== 'string' || (given[field] as string).trim() === '');
-  return missing ? `${at}${missing}: ${missing} is required` : undefined;
+  if (missing) return `${at}${missing}: ${missing} is required`;
+  const badName = nameProblem('integrationGroupQualifiedName', given.integrationGroupQualifiedName);
+  return badName ? `${at}integrationGroupQualifiedName: integrationGroupQualifiedName ${badName}` : undefined;
 }
 
 /** groupConfigProblem for each group of a list, plus: no qualified name twice. */
@@ -105,6 +147,7 @@ export interface ReconcilerInput {
   managed?: ManagedConnector[];
   lastDefinitionError?: string | null;
   lastReconciledAt?: string | null;
+  rejected?: RejectedConnector[];
 }
 
 export interface GroupStatus {
@@ -117,6 +160,8 @@ export interface GroupStatus {
 
 /** What one reconciliation pass changed. */
 export interface ReconcileResult {
+  /** Connectors whose definition is invalid: not run, reported as CONFIG_FAILED. */
+  rejected?: RejectedConnector[];
   started: string[];
   reconfigured: string[];
   stopped: string[];
@@ -124,6 +169,8 @@ export interface ReconcileResult {
 }
 
 export const reconcilerWorkflowId = (serverName: string, qualifiedName: string) => `reconciler/${serverName}/${qualifiedName}`;
+/** Every reconciler of a server has this id prefix (server names contain no `/`), so one visibility list finds them. */
+export const reconcilerWorkflowIdPrefix = (serverName: string) => `reconciler/${serverName}/`;
 
 /** Sent by the daemon (at start and when the group config changes); identical configs are ignored. */
 export const configureReconcilerSignal = defineSignal<[IntegrationGroupConfig]>('configureReconciler');
@@ -156,6 +203,8 @@ export interface IntegrationConnectorInput {
   };
 }
 
+/** Every integration connector of a server has this id prefix (server names contain no `/`). */
+export const integrationConnectorWorkflowIdPrefix = (serverName: string) => `integration/${serverName}/`;
 export const integrationConnectorWorkflowId = (serverName: string, qualifiedName: string, connectorName: string) =>
   `integration/${serverName}/${qualifiedName}/${connectorName}`;
 
@@ -165,6 +214,8 @@ export const refreshConnectorSignal = defineSignal('refreshConnector');
 export const restartConnectorSignal = defineSignal('restartConnector');
 export const stopConnectorSignal = defineSignal('stopConnector');
 export const getConnectorStatusQuery = defineQuery<ConnectorStatus>('getConnectorStatus');
+/** The definition the connector runs with (configuration-properties reads it). */
+export const getConnectorDefinitionQuery = defineQuery<IntegrationConnectorDefinition>('getConnectorDefinition');
 
 /** Key-order-independent JSON, so definitions compare by content (deterministic in workflows). */
 export function canonicalJson(value: unknown): string {

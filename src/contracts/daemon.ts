@@ -5,6 +5,20 @@
  */
 import { z } from 'zod';
 import { httpUrl } from './http-url';
+import { nameLimits, namePatterns, nameProblem, type NameKind } from './names';
+
+/** A name the daemon builds workflow ids from, with its documented limits (names.ts); the message names the field (`label`). */
+export function daemonName(kind: NameKind, label: string = kind) {
+  return z
+    .string({ error: `${label} is required` })
+    .trim()
+    .superRefine((value, ctx) => {
+      const problem = nameProblem(kind, value);
+      if (problem) ctx.addIssue({ code: 'custom', message: `${label} ${problem}` });
+    })
+    // The OpenAPI document states the same rules (the limit is in UTF-8 bytes, so at most as many characters).
+    .meta({ pattern: namePatterns[kind], maxLength: nameLimits[kind] });
+}
 
 /** Egeria's integration group configuration (seed 001); properties Tether does not know are ignored. */
 export const IntegrationGroupConfig = z.object({
@@ -14,10 +28,7 @@ export const IntegrationGroupConfig = z.object({
     credentials: "omagserverPlatformRootURL must not contain credentials (user:password@); Tether presents its own admin token to the metadata server",
   }),
   omagserverName: z.string({ error: 'omagserverName is required' }).trim().min(1, 'omagserverName is required'),
-  integrationGroupQualifiedName: z
-    .string({ error: 'integrationGroupQualifiedName is required' })
-    .trim()
-    .min(1, 'integrationGroupQualifiedName is required'),
+  integrationGroupQualifiedName: daemonName('integrationGroupQualifiedName'),
 });
 export type IntegrationGroupConfig = z.infer<typeof IntegrationGroupConfig>;
 
@@ -31,7 +42,10 @@ export const IntegrationGroupConfigList = z.array(IntegrationGroupConfig).superR
   });
 });
 
-/** Statuses follow Egeria's, plus RESTARTING (waiting for an automatic restart). */
+/**
+ * A connector's state, Tether's view: Egeria's IntegrationConnectorStatus values plus RESTARTING (waiting for an
+ * automatic restart). Egeria-shaped answers render RESTARTING as FAILED (see daemon/connector-report.ts).
+ */
 export const ConnectorStatusValue = z.enum([
   'INITIALIZED',
   'WAITING',

@@ -1,5 +1,6 @@
 /** Schemas of integration group definitions kept by Tether's metadata service (DESIGN §5), used by the API and activities. */
 import { z } from 'zod';
+import { daemonName } from './daemon';
 import { defaultRestartPolicy } from './metadata-store';
 
 /** When a failed connector restarts: initialInterval × coefficient^(n-1), capped; optionally a limit on consecutive restarts. */
@@ -13,7 +14,7 @@ export type RestartPolicy = z.infer<typeof RestartPolicy>;
 
 /** One integration connector of a group: which connector code runs, with what configuration, how often. */
 export const IntegrationConnectorDefinition = z.object({
-  connectorName: z.string().trim().min(1),
+  connectorName: daemonName('connectorName'),
   /** A connector type (`tether.http-poll`) or name, resolved by the worker's registry. */
   connectorType: z.string().trim().min(1),
   /** Checked against the connector's own schema by the worker; a mismatch is CONFIG_FAILED, not a 400. */

@@ -1,20 +1,44 @@
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
-import { NotFoundError } from '../api/errors';
 import { type IntegrationGroupConfig } from '../contracts/daemon';
-import { daemonWorkflowId, getConnectorStatusQuery, getGroupsQuery, getGroupStatusQuery, reconcilerWorkflowId, refreshConfigUpdate, initialConnectorStatus, type ConnectorStatus, type GroupStatus, type ReconcileResult } from '../contracts/daemon-workflows';
+import {
+  configureConnectorSignal,
+  daemonWorkflowId,
+  getConnectorDefinitionQuery,
+  getGroupsQuery,
+  integrationConnectorWorkflowIdPrefix,
+  publishedStateMemoKey,
+  reconcilerWorkflowId,
+  reconcilerWorkflowIdPrefix,
+  refreshConfigUpdate,
+  type PublishedConnectorState,
+  type PublishedDaemonState,
+  type PublishedGroupState,
+  type ReconcileResult,
+} from '../contracts/daemon-workflows';
+import type { IntegrationConnectorDefinition } from '../contracts/metadata';
 import { TetherKind } from '../contracts/search-attributes';
 import type { integrationDaemon } from '../workflows/integration-daemon';
 import { isWorkflowNotFound, toApiError } from './workflow-errors';
 
-export interface GroupReport {
-  integrationGroupQualifiedName: string;
-  omagserverPlatformRootURL: string;
-  omagserverName: string;
-  lastDefinitionError: string | null;
-  lastReconciledAt: string | null;
-  connectors: (ConnectorStatus & { workflowId: string; statusError?: string })[];
+/** A connector's last published state and the run it came from. */
+export type ConnectorSnapshot = PublishedConnectorState & { workflowId: string };
+
+/** Everything GET …/status shows for one server, read from what its runs published (no run is asked). */
+export interface DaemonSnapshot {
+  groups: IntegrationGroupConfig[];
+  lastSyncError: string | null;
+  /** Published state of each group's reconciler, by qualified name (absent: not started yet). */
+  reconcilers: Map<string, PublishedGroupState>;
+  connectors: ConnectorSnapshot[];
+  /** When the snapshot was read (epoch ms): staleness is judged against it. */
+  readAt: number;
 }
+
+/** No read waits longer than this, whatever state Temporal is in (issue #13: status never hangs). */
+const readDeadlineMs = 5_000;
+/** Visibility's largest page: 10,000 connectors are ten pages. */
+const listPageSize = 1_000;
 
 /** The API's view of the daemon workflows of one Temporal namespace: configure, read, and reach the connectors. */
 export class DaemonClient {
@@ -52,78 +76,86 @@ export class DaemonClient {
     }
   }
 
-  async groups(serverName: string): Promise<IntegrationGroupConfig[]> {
+  /** The configured groups, from the daemon's memo (no worker needed); a daemon from before publishing is asked. */
+  async groups(serverName: string): Promise<PublishedDaemonState> {
+    const handle = this.client.workflow.getHandle(daemonWorkflowId(serverName));
     try {
-      return await this.client.workflow.getHandle(daemonWorkflowId(serverName)).query(getGroupsQuery);
+      const published = (await this.client.withDeadline(Date.now() + readDeadlineMs, () => handle.describe())).memo?.[publishedStateMemoKey] as PublishedDaemonState | undefined;
+      if (published) return published;
+      return { groups: await handle.query(getGroupsQuery), lastSyncError: null };
     } catch (err) {
-      if (isWorkflowNotFound(err)) return [];
+      if (isWorkflowNotFound(err)) return { groups: [], lastSyncError: null };
       throw err;
     }
   }
 
   async refreshConfig(serverName: string, qualifiedName: string): Promise<ReconcileResult> {
-    const configured = (await this.groups(serverName)).some((group) => group.integrationGroupQualifiedName === qualifiedName);
-    const notConfigured = `Integration group ${qualifiedName} is not configured on server ${serverName}`;
-    if (!configured) throw new NotFoundError(notConfigured);
     try {
       return await this.client.workflow.getHandle(reconcilerWorkflowId(serverName, qualifiedName)).executeUpdate(refreshConfigUpdate);
     } catch (err) {
-      throw toApiError(err, notConfigured);
+      throw toApiError(err, `Integration group ${qualifiedName} is not configured on server ${serverName}`);
     }
   }
 
-  /** Status of every configured group and its connectors; a run that cannot answer is reported, not fatal. */
-  async status(serverName: string): Promise<GroupReport[]> {
-    const groups = await this.groups(serverName);
-    return Promise.all(groups.map((group) => this.groupReport(serverName, group)));
-  }
-
-  private async groupReport(serverName: string, group: IntegrationGroupConfig): Promise<GroupReport> {
-    const base = {
-      integrationGroupQualifiedName: group.integrationGroupQualifiedName,
-      omagserverPlatformRootURL: group.omagserverPlatformRootURL,
-      omagserverName: group.omagserverName,
+  /**
+   * The server's whole status in three reads, whatever the number of connectors: the daemon's memo (describe) and
+   * two visibility lists (reconcilers, connectors) carrying each run's published memo. Nothing here waits on a worker.
+   */
+  async snapshot(serverName: string): Promise<DaemonSnapshot> {
+    const [daemon, reconcilers, connectors] = await Promise.all([
+      this.groups(serverName),
+      this.listPublished<PublishedGroupState>('group-reconciler', reconcilerWorkflowIdPrefix(serverName)),
+      this.listPublished<PublishedConnectorState>('integration-connector', integrationConnectorWorkflowIdPrefix(serverName)),
+    ]);
+    return {
+      ...daemon,
+      reconcilers: new Map(reconcilers.map(({ state }) => [state.group.integrationGroupQualifiedName, state])),
+      connectors: connectors.map(({ workflowId, state }) => ({ ...state, workflowId })),
+      readAt: Date.now(),
     };
-    let groupStatus: GroupStatus;
-    try {
-      groupStatus = await this.client.workflow.getHandle(reconcilerWorkflowId(serverName, group.integrationGroupQualifiedName)).query(getGroupStatusQuery);
-    } catch (err) {
-      // The daemon starts the reconciler right after the configuration update; until then there is nothing to show.
-      return { ...base, lastDefinitionError: isWorkflowNotFound(err) ? null : (err as Error).message, lastReconciledAt: null, connectors: [] };
-    }
-    const connectors = await Promise.all(
-      groupStatus.connectors.map(async ({ workflowId, definition }) => {
-        try {
-          return { ...(await this.client.workflow.getHandle(workflowId).query(getConnectorStatusQuery)), workflowId };
-        } catch (err) {
-          return {
-            ...initialConnectorStatus(definition.connectorName, definition.connectorType, new Date().toISOString()),
-            workflowId,
-            statusError: (err as Error).message,
-          };
-        }
-      }),
-    );
-    return { ...base, lastDefinitionError: groupStatus.lastDefinitionError, lastReconciledAt: groupStatus.lastReconciledAt, connectors };
   }
 
-  /** Signals the named connector (or all connectors) of a server; answers how many were signalled. */
-  async signalConnectors(serverName: string, signal: SignalDefinition<[]>, connectorName?: string): Promise<number> {
-    const groups = await this.groups(serverName);
-    const workflowIds: string[] = [];
+  /** Running runs of a kind under an id prefix, with their published state (runs that have published nothing yet are skipped). */
+  private async listPublished<T>(kind: string, idPrefix: string): Promise<{ workflowId: string; state: T }[]> {
+    // Server names contain no quotes or backslashes (names.ts), so the prefix is safe inside the literal.
+    const query = `${TetherKind.name} = '${kind}' AND WorkflowId STARTS_WITH '${idPrefix}' AND ExecutionStatus = 'Running'`;
+    return this.client.withDeadline(Date.now() + readDeadlineMs, async () => {
+      const found: { workflowId: string; state: T }[] = [];
+      for await (const execution of this.client.workflow.list({ query, pageSize: listPageSize }) as AsyncIterable<WorkflowExecutionInfo>) {
+        const state = execution.memo?.[publishedStateMemoKey] as T | undefined;
+        if (state) found.push({ workflowId: execution.workflowId, state });
+      }
+      return found;
+    });
+  }
+
+  /** Runs of the named connector (or of all connectors) of a server, from the published state. */
+  async connectorsNamed(serverName: string, connectorName?: string): Promise<ConnectorSnapshot[]> {
+    const { connectors } = await this.snapshot(serverName);
+    return connectors.filter((connector) => connectorName === undefined || connector.connectorName === connectorName);
+  }
+
+  /** Signals each run given; a run that ended meanwhile is skipped. */
+  async signal(workflowIds: string[], signal: SignalDefinition<[]>): Promise<void> {
     await Promise.all(
-      groups.map(async (group) => {
-        try {
-          const { connectors } = await this.client.workflow.getHandle(reconcilerWorkflowId(serverName, group.integrationGroupQualifiedName)).query(getGroupStatusQuery);
-          for (const connector of connectors) {
-            if (connectorName === undefined || connector.definition.connectorName === connectorName) workflowIds.push(connector.workflowId);
-          }
-        } catch (err) {
-          if (!isWorkflowNotFound(err)) throw err;
-        }
-      }),
+      workflowIds.map((workflowId) =>
+        this.client.workflow
+          .getHandle(workflowId)
+          .signal(signal)
+          .catch((err: unknown) => {
+            if (!isWorkflowNotFound(err)) throw err;
+          }),
+      ),
     );
-    await Promise.all(workflowIds.map((workflowId) => this.client.workflow.getHandle(workflowId).signal(signal)));
-    return workflowIds.length;
+  }
+
+  /** The definition a connector runs with (asks the run: its configuration is not published). */
+  async connectorDefinition(workflowId: string): Promise<IntegrationConnectorDefinition> {
+    return this.client.withDeadline(Date.now() + readDeadlineMs, () => this.client.workflow.getHandle(workflowId).query(getConnectorDefinitionQuery));
+  }
+
+  /** Gives a connector a new definition: it restarts with it (until its group's definition changes that connector). */
+  async reconfigureConnector(workflowId: string, definition: IntegrationConnectorDefinition): Promise<void> {
+    await this.client.workflow.getHandle(workflowId).signal(configureConnectorSignal, definition);
   }
 }

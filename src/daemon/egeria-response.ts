@@ -1,44 +1,130 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
-import { ApiError } from '../api/errors';
+import { ApiError, asApiError, errorHeaders } from '../api/errors';
 
-/** Egeria response classes the admin and daemon endpoints answer with. */
-export type EgeriaResponseClass = 'VoidResponse' | 'IntegrationGroupsResponse' | 'IntegrationDaemonStatusResponse';
+/**
+ * Egeria's response envelope (FFDCResponseBase.java in odpi/egeria, common-services/ffdc-services): every answer of
+ * an Egeria-shaped path is HTTP 200 with `class` and `relatedHTTPCode`; an error adds exceptionClassName,
+ * actionDescription, exceptionErrorMessage (prefixed with its id, as Egeria's messages are),
+ * exceptionErrorMessageId, exceptionErrorMessageParameters, exceptionSystemAction, exceptionUserAction and
+ * exceptionProperties (with parameterName when a parameter is at fault). Absent values are omitted (Jackson NON_NULL).
+ * Authentication and authorisation failures keep their HTTP status (401/403), as Egeria 5's platform security answers
+ * before any resource runs.
+ */
+export type EgeriaResponseClass =
+  | 'VoidResponse'
+  | 'IntegrationGroupsResponse'
+  | 'IntegrationDaemonStatusResponse'
+  | 'IntegrationGroupSummariesResponse'
+  | 'IntegrationGroupSummaryResponse'
+  | 'PropertiesResponse'
+  | 'ConnectorReportResponse';
 
-const ffdc = 'org.odpi.openmetadata.frameworks.connectors.ffdc';
+/** Which family of Egeria exceptions a path answers with: admin services (OMAG…) or the integration daemon's runtime. */
+export type EgeriaService = 'admin-services' | 'integration-daemon';
 
-function exceptionClassName(status: number): string {
-  if (status === 401 || status === 403) return `${ffdc}.UserNotAuthorizedException`;
-  if (status < 500) return `${ffdc}.InvalidParameterException`;
-  return `${ffdc}.PropertyServerException`;
+const exceptionClasses: Record<EgeriaService, Record<'parameter' | 'auth' | 'server', string>> = {
+  // Egeria 5: org.odpi.openmetadata.adminservices.ffdc.exception (ConfigIntegrationGroupsResource's javadoc names them).
+  'admin-services': {
+    parameter: 'org.odpi.openmetadata.adminservices.ffdc.exception.OMAGInvalidParameterException',
+    auth: 'org.odpi.openmetadata.adminservices.ffdc.exception.OMAGNotAuthorizedException',
+    server: 'org.odpi.openmetadata.adminservices.ffdc.exception.OMAGConfigurationErrorException',
+  },
+  // Egeria 5 moved these from frameworks.connectors.ffdc to frameworks.openmetadata.ffdc.
+  'integration-daemon': {
+    parameter: 'org.odpi.openmetadata.frameworks.openmetadata.ffdc.InvalidParameterException',
+    auth: 'org.odpi.openmetadata.frameworks.openmetadata.ffdc.UserNotAuthorizedException',
+    server: 'org.odpi.openmetadata.frameworks.openmetadata.ffdc.PropertyServerException',
+  },
+};
+
+interface ErrorDefinition {
+  /** Egeria's pattern: SERVICE-HTTPCODE-NNN. */
+  id: string;
+  systemAction: string;
+  userAction: string;
 }
 
-/** A successful Egeria answer: the class, relatedHTTPCode 200 and the payload fields. */
+const id = (status: number, n: number) => `TETHER-INTEGRATION-DAEMON-${status}-${String(n).padStart(3, '0')}`;
+
+/** Tether's message catalogue for Egeria-shaped paths, by ApiError code: stable ids, as Egeria's error code enums have. */
+const catalogue: Record<string, ErrorDefinition> = {
+  VALIDATION_FAILED: { id: id(400, 1), systemAction: 'The request was rejected; nothing changed.', userAction: 'Correct the parameter named in exceptionProperties.parameterName and retry.' },
+  MALFORMED_JSON: { id: id(400, 2), systemAction: 'The request body could not be parsed; nothing changed.', userAction: 'Send a valid JSON document as the request body.' },
+  JSON_TOO_DEEP: { id: id(400, 3), systemAction: 'The request body was refused before parsing; nothing changed.', userAction: 'Send a request body with less nesting.' },
+  UNKNOWN_NAME: { id: id(400, 4), systemAction: 'The request names something this server does not have; nothing changed.', userAction: 'Check the name against GET …/status or GET …/integration-groups/configuration and retry.' },
+  UNAUTHENTICATED: { id: id(401, 1), systemAction: 'The request was refused before it reached the server.', userAction: 'Send the admin token as a Bearer Authorization header.' },
+  FORBIDDEN: { id: id(403, 1), systemAction: 'The request was refused.', userAction: 'Use credentials allowed to call this path (the admin token).' },
+  PAYLOAD_TOO_LARGE: { id: id(413, 1), systemAction: 'The request body was refused unread; nothing changed.', userAction: 'Send a smaller request body (TETHER_BODY_LIMIT_BYTES).' },
+  UNSUPPORTED_MEDIA_TYPE: { id: id(415, 1), systemAction: 'The request body was refused unread; nothing changed.', userAction: 'Send the body as application/json.' },
+  INTERNAL: { id: id(500, 1), systemAction: 'The server logged the failure with the request id.', userAction: 'Retry; if it persists, give the request id from the message to the operator.' },
+  TEMPORAL_UNAVAILABLE: { id: id(503, 1), systemAction: 'The request could not be completed; it may not have been applied.', userAction: 'Retry once Temporal is reachable (GET /health/ready).' },
+};
+
+/** A successful Egeria answer: the class, relatedHTTPCode 200 and the payload fields (absent ones omitted). */
 export function egeriaOk(responseClass: EgeriaResponseClass, fields: Record<string, unknown> = {}) {
-  return { class: responseClass, relatedHTTPCode: 200, ...fields };
+  return { class: responseClass, relatedHTTPCode: 200, ...withoutNulls(fields) };
+}
+
+/** Jackson's NON_NULL: properties without a value are left out, not sent as null. */
+export function withoutNulls<T extends Record<string, unknown>>(fields: T): T {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null && value !== undefined)) as T;
+}
+
+/** A parameter the caller named that this server does not have (unknown group, connector, connector type): Egeria answers 400. */
+export function unknownName(parameterName: string, message: string): ApiError {
+  return new ApiError(400, 'UNKNOWN_NAME', message, { [parameterName]: [message] });
+}
+
+/** The parameter at fault: the first field an error names (validation details map field → reasons). */
+function parameterName(err: ApiError): string | undefined {
+  const details = err.details;
+  if (!details || typeof details !== 'object' || Array.isArray(details)) return undefined;
+  const [first] = Object.keys(details);
+  if (first === undefined) return undefined;
+  return first === '(body)' ? 'requestBody' : first;
+}
+
+/** The FFDC envelope of an error, as Egeria's RESTExceptionHandler fills it. */
+export function egeriaError(responseClass: EgeriaResponseClass, service: EgeriaService, err: ApiError, actionDescription: string) {
+  const status = err.status;
+  const kind = status === 401 || status === 403 ? 'auth' : status < 500 ? 'parameter' : 'server';
+  const definition = catalogue[err.code] ?? (status < 500 ? catalogue.VALIDATION_FAILED! : catalogue.INTERNAL!);
+  const parameter = parameterName(err);
+  return withoutNulls({
+    class: responseClass,
+    relatedHTTPCode: status,
+    exceptionClassName: exceptionClasses[service][kind],
+    actionDescription,
+    exceptionErrorMessage: `${definition.id} ${err.message}`,
+    exceptionErrorMessageId: definition.id,
+    exceptionErrorMessageParameters: parameter === undefined ? undefined : [parameter],
+    exceptionSystemAction: definition.systemAction,
+    exceptionUserAction: definition.userAction,
+    exceptionProperties:
+      err.details === undefined && parameter === undefined ? undefined : withoutNulls({ parameterName: parameter, fields: err.details as Record<string, unknown> | undefined }),
+  });
 }
 
 /**
- * Answers errors the Egeria way (seed 001): the response class with relatedHTTPCode, exceptionClassName
- * and exceptionErrorMessage, and a matching HTTP status. Unexpected errors are logged, their message not exposed.
+ * Answers every failure of an Egeria-shaped route in the envelope (registered as the route's first middleware, so
+ * it covers authentication, path parameters, body parsing and the handler). HTTP 200 except 401/403.
+ * `actionDescription` is Egeria's operation name (its REST services put the Java method name there).
  */
-export function egeriaErrors(responseClass: EgeriaResponseClass, log: Logger): Middleware {
+export function egeriaErrors(responseClass: EgeriaResponseClass, service: EgeriaService, actionDescription: string, log: Logger): Middleware {
   return async (ctx, next) => {
     try {
       await next();
     } catch (err) {
-      const known = err instanceof ApiError ? err : undefined;
-      if (!known) log.error({ err, method: ctx.method, path: ctx.path, requestId: ctx.state.requestId }, 'request failed');
-      const status = known?.status ?? 500;
-      ctx.status = status;
-      if (status === 401) ctx.set('WWW-Authenticate', 'Bearer');
-      ctx.body = {
-        class: responseClass,
-        relatedHTTPCode: status,
-        exceptionClassName: exceptionClassName(status),
-        exceptionErrorMessage: known?.message ?? `Internal error; see the server log for request ${ctx.state.requestId}`,
-        ...(known?.details === undefined ? {} : { exceptionProperties: known.details }),
-      };
+      let known = asApiError(err);
+      if (!known) {
+        log.error({ err, method: ctx.method, path: ctx.path, requestId: ctx.state.requestId }, 'request failed');
+        known = new ApiError(500, 'INTERNAL', `Internal error; see the server log for request ${ctx.state.requestId}`);
+      }
+      ctx.status = known.status === 401 || known.status === 403 ? known.status : 200;
+      if (known.status === 401) ctx.set('WWW-Authenticate', 'Bearer');
+      ctx.set(errorHeaders(known));
+      ctx.body = egeriaError(responseClass, service, known, actionDescription);
     }
   };
 }

@@ -11,5 +11,5 @@ export function daemonRoutes(deps: ApiDeps): ApiRoute[] {
   const { log } = deps;
   const daemons = new DaemonClient(deps.client, deps.taskQueue, deps.settings.TETHER_DAEMON_POLL_SECONDS);
   const metadata = new MetadataClient(deps.client, deps.taskQueue, log);
-  return [...adminServicesRoutes({ daemons, log }), ...integrationDaemonRoutes({ daemons, log }), ...metadataRoutes(metadata)];
+  return [...adminServicesRoutes({ daemons, log }), ...integrationDaemonRoutes({ daemons, registry: deps.registry, log }), ...metadataRoutes(metadata)];
 }

@@ -23,7 +23,11 @@ export function toApiError(err: unknown, notFound?: string): unknown {
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
     const status = statusByFailureType[err.cause.type ?? ''];
     if (status === 404) return new NotFoundError(err.cause.message);
-    if (status) return new ApiError(status, 'VALIDATION_FAILED', err.cause.message);
+    if (status) {
+      // Validators write `field: reason`; the field becomes the Egeria envelope's parameterName.
+      const field = /^([\w.]+): /.exec(err.cause.message)?.[1];
+      return new ApiError(status, 'VALIDATION_FAILED', err.cause.message, field ? { [field]: [err.cause.message] } : undefined);
+    }
   }
   if (notFound && isWorkflowNotFound(err)) return new NotFoundError(notFound);
   return err;

@@ -28,6 +28,8 @@ export const CloseCode = {
   revoked: 4003,
   /** No hello within the authentication window. */
   helloTimeout: 4008,
+  /** Too many failed logins from this address or for this id: retry later (not terminal, unlike `refused`). */
+  tooManyAttempts: 4029,
 } as const;
 
 /** The warning the connector logs when the hub replaced an earlier connection of its id (seed 000 §5.3). */

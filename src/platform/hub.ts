@@ -12,6 +12,8 @@ import { behaviourCallRoutes, behavioursAdminRoutes } from './behaviours-router'
 import { CredentialStore } from './credential-store';
 import { defaultMaxFrameBytes } from './frames';
 import { Relay } from './relay';
+import { HubMetrics } from './hub-metrics';
+import { defaultLoginLimits, LoginLimiter, type LoginLimits } from './login-limiter';
 import { relayRoutes } from './relay-router';
 import { attachConnectorSocketServer } from './socket-server';
 
@@ -31,6 +33,8 @@ export interface PlatformHubOptions {
   relayTimeoutMs?: number;
   maxFrameBytes?: number;
   bodyLimitBytes?: number;
+  /** Connector login attempts allowed per address and per id before the secret is even checked. */
+  loginLimits?: LoginLimits;
 }
 
 export interface PlatformHub {
@@ -42,7 +46,7 @@ export interface PlatformHub {
 }
 
 /** The hub's route table, in matching order: each route declares who may call it (see src/api/route.ts). */
-export function hubRoutes(store: CredentialStore, behaviours: BehaviourStore, relay: Relay, relayTimeoutMs: number): HubRoute[] {
+export function hubRoutes(store: CredentialStore, behaviours: BehaviourStore, relay: Relay, metrics: HubMetrics, relayTimeoutMs: number): HubRoute[] {
   const health: HubRoute = {
     method: 'get',
     path: '/health',
@@ -54,8 +58,21 @@ export function hubRoutes(store: CredentialStore, behaviours: BehaviourStore, re
       ctx.body = { status: 'ok', connectedConnectors: relay.all().length };
     },
   };
+  const exposition: HubRoute = {
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics of the hub: refused connector sockets by reason, refused HTTP calls',
+    tag: 'health',
+    auth: 'public',
+    responses: { 200: { description: 'Prometheus text format', schema: z.string(), contentType: 'text/plain' } },
+    handler: async (ctx) => {
+      ctx.type = metrics.registry.contentType;
+      ctx.body = await metrics.registry.metrics();
+    },
+  };
   return [
     health,
+    exposition,
     ...adminRoutes(store, relay),
     ...behavioursAdminRoutes(behaviours, store, relay),
     // Before the SPI relay, whose `/connectors/{id}/*path` would claim behaviour calls.
@@ -72,12 +89,17 @@ export async function startPlatformHub(options: PlatformHubOptions): Promise<Pla
   const relay = new Relay();
   const tokens = { adminToken: options.adminToken, userTokens: options.userTokens ?? [] };
 
+  const metrics = new HubMetrics();
   const app = new Koa();
   app.proxy = true;
+  app.use(async (ctx, next) => {
+    await next();
+    if (ctx.status === 401 || ctx.status === 403) metrics.refusedCall(ctx.status);
+  });
   app.use(errorHandler(log));
   app.use(canonicalPaths());
   app.use(methodNotAllowed());
-  app.use(buildRouter(hubRoutes(store, behaviours, relay, options.relayTimeoutMs ?? 45_000), hubAuthentication(tokens), { bodyLimitBytes: options.bodyLimitBytes ?? 1_048_576 }).routes());
+  app.use(buildRouter(hubRoutes(store, behaviours, relay, metrics, options.relayTimeoutMs ?? 45_000), hubAuthentication(tokens), { bodyLimitBytes: options.bodyLimitBytes ?? 1_048_576 }).routes());
 
   const server = createServer(app.callback());
   const sockets = attachConnectorSocketServer(server, {
@@ -88,6 +110,8 @@ export async function startPlatformHub(options: PlatformHubOptions): Promise<Pla
     maxFrameBytes: options.maxFrameBytes ?? defaultMaxFrameBytes,
     heartbeatMs: options.heartbeatMs ?? 15_000,
     helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
+    loginLimiter: new LoginLimiter(options.loginLimits ?? defaultLoginLimits),
+    metrics,
   });
   const host = options.host ?? '0.0.0.0';
   await new Promise<void>((resolve, reject) => {

@@ -6,6 +6,8 @@ import type { BehaviourStore } from './behaviour-store';
 import type { CredentialStore } from './credential-store';
 import { mayRunBehaviours } from './privileges';
 import { CloseCode, closeReason, ConnectorFrame, parseFrame, supersededNotice, type BehaviourFetchFrame, type HelloFrame } from './frames';
+import type { HubMetrics, SocketRefusal } from './hub-metrics';
+import type { LoginLimiter } from './login-limiter';
 import { ConnectorConnection, type Relay } from './relay';
 
 export interface SocketServerOptions {
@@ -19,29 +21,19 @@ export interface SocketServerOptions {
   heartbeatMs: number;
   /** How long a new socket may take to send its hello frame. */
   helloTimeoutMs: number;
-}
-
-/** Runs `task` after every earlier task of the same key: concurrent connects of one id authenticate and swap one at a time. */
-function keyedSerialiser() {
-  const tails = new Map<string, Promise<unknown>>();
-  return <T>(key: string, task: () => Promise<T>): Promise<T> => {
-    const run = (tails.get(key) ?? Promise.resolve()).catch(() => undefined).then(task);
-    tails.set(key, run);
-    void run.finally(() => {
-      if (tails.get(key) === run) tails.delete(key);
-    }).catch(() => undefined);
-    return run;
-  };
+  loginLimiter: LoginLimiter;
+  metrics: HubMetrics;
 }
 
 /**
  * The hub's WebSocket endpoint, `/connect`: authenticates each connector by its first frame, keeps one
  * active connection per id, routes answers of relayed SPI calls, and drops sockets that stop answering pings.
+ * Logins are not queued per id: each is checked on its own, after the login limiter has admitted it, so wrong
+ * secrets sent for an id never wait in front of its real connector.
  */
 export function attachConnectorSocketServer(server: Server, options: SocketServerOptions): { close(): Promise<void> } {
   const { store, relay, log } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes });
-  const serialise = keyedSerialiser();
   const alive = new WeakMap<WebSocket, boolean>();
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -55,44 +47,48 @@ export function attachConnectorSocketServer(server: Server, options: SocketServe
   server.on('upgrade', onUpgrade);
 
   wss.on('connection', (ws: WebSocket, request: IncomingMessage) => {
-    const remoteAddress = request.socket.remoteAddress;
+    const remoteAddress = request.socket.remoteAddress ?? 'unknown';
     let phase: 'awaiting-hello' | 'authenticating' | 'active' = 'awaiting-hello';
     let connection: ConnectorConnection | undefined;
     alive.set(ws, true);
     ws.on('pong', () => alive.set(ws, true));
 
-    const refuse = (code: number, reason: string) => {
-      log.warn({ remoteAddress, connectorId: connection?.connectorId, code, reason }, 'closing connector socket');
+    const refuse = (code: number, reason: string, counted: SocketRefusal, connectorId = connection?.connectorId) => {
+      options.metrics.refusedSocket(counted);
+      log.warn({ remoteAddress, connectorId, code, reason }, 'closing connector socket');
       ws.close(code, closeReason(reason));
     };
-    const helloTimer = setTimeout(() => refuse(CloseCode.helloTimeout, `no hello frame within ${options.helloTimeoutMs} ms`), options.helloTimeoutMs);
+    const helloTimer = setTimeout(() => refuse(CloseCode.helloTimeout, `no hello frame within ${options.helloTimeoutMs} ms`, 'hello_timeout'), options.helloTimeoutMs);
 
-    const authenticate = (hello: HelloFrame) =>
-      serialise(hello.connectorId, async () => {
-        const registered = await store.authenticate(hello.connectorId, hello.secret);
-        if (ws.readyState !== ws.OPEN) return;
-        if (!registered) {
-          // Secrets never reach the log; the id does, so an operator sees who was refused.
-          log.warn({ remoteAddress, connectorId: hello.connectorId }, 'connector credentials refused');
-          ws.close(CloseCode.refused, 'connector id or secret refused');
-          return;
-        }
-        connection = new ConnectorConnection(hello.connectorId, ws, remoteAddress, hello.agent);
-        const previous = relay.activate(connection);
-        phase = 'active';
-        connection.send({ type: 'welcome', connectionId: connection.connectionId, ...(previous ? { notice: supersededNotice } : {}) });
-        const current = options.behaviours.currents().filter((scope) => mayRunBehaviours(registered.privileges, scope.tenant, scope.environment));
-        if (current.length) connection.send({ type: 'behaviours', current });
-        log.info(
-          { connectorId: hello.connectorId, connectionId: connection.connectionId, remoteAddress, supersededConnectionId: previous?.connectionId },
-          'connector connected',
-        );
-      });
+    const authenticate = async (hello: HelloFrame) => {
+      const admission = await options.loginLimiter.admit(hello.connectorId, remoteAddress);
+      if (admission !== 'admitted') {
+        const limit = admission === 'address-limited' ? 'this address' : 'this connector id';
+        return refuse(CloseCode.tooManyAttempts, `too many failed logins from ${limit}; try again later`, admission === 'address-limited' ? 'address_rate_limited' : 'id_rate_limited', hello.connectorId);
+      }
+      const registered = await store.authenticate(hello.connectorId, hello.secret);
+      if (!registered) {
+        // Secrets never reach the log; the id does, so an operator sees who was refused.
+        return refuse(CloseCode.refused, 'connector id or secret refused', 'wrong_secret', hello.connectorId);
+      }
+      await options.loginLimiter.succeeded(hello.connectorId, remoteAddress);
+      if (ws.readyState !== ws.OPEN) return;
+      connection = new ConnectorConnection(hello.connectorId, ws, remoteAddress, hello.agent);
+      const previous = relay.activate(connection);
+      phase = 'active';
+      connection.send({ type: 'welcome', connectionId: connection.connectionId, ...(previous ? { notice: supersededNotice } : {}) });
+      const current = options.behaviours.currents().filter((scope) => mayRunBehaviours(registered.privileges, scope.tenant, scope.environment));
+      if (current.length) connection.send({ type: 'behaviours', current });
+      log.info(
+        { connectorId: hello.connectorId, connectionId: connection.connectionId, remoteAddress, supersededConnectionId: previous?.connectionId },
+        'connector connected',
+      );
+    };
 
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      if (isBinary) return refuse(CloseCode.unsupportedData, 'binary frames are not supported; send JSON text');
+      if (isBinary) return refuse(CloseCode.unsupportedData, 'binary frames are not supported; send JSON text', 'binary_frame');
       const parsed = parseFrame(ConnectorFrame, data.toString());
-      if (!parsed.ok) return refuse(CloseCode.malformedFrame, parsed.error);
+      if (!parsed.ok) return refuse(CloseCode.malformedFrame, parsed.error, 'malformed_frame');
       const frame = parsed.frame;
       if (phase === 'awaiting-hello' && frame.type === 'hello') {
         clearTimeout(helloTimer);
@@ -105,7 +101,7 @@ export function attachConnectorSocketServer(server: Server, options: SocketServe
       }
       if (phase === 'active' && frame.type === 'response') return connection!.answer(frame);
       if (phase === 'active' && frame.type === 'behaviour-fetch') return void sendBundle(connection!, frame);
-      return refuse(CloseCode.malformedFrame, `unexpected ${frame.type} frame while ${phase}`);
+      return refuse(CloseCode.malformedFrame, `unexpected ${frame.type} frame while ${phase}`, 'malformed_frame');
     });
 
     /** Answers a download of a version the connector may run (privileges read now: they may have changed). */

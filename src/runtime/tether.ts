@@ -8,6 +8,7 @@ import type { Credentials } from '../config/credentials';
 import type { Settings } from '../config/settings';
 import type { ConnectorRegistry } from '../connectors/registry';
 import { createDataConverter, type KeyRing } from '../temporal/codec';
+import { ensureNamespaceReady } from '../temporal/namespace-setup';
 import { temporalReadiness } from '../temporal/readiness';
 import { platformConnectionTarget, platformLinkReadiness } from '../platform/connector-mode';
 import { installSdkRuntime } from './sdk-runtime';
@@ -62,6 +63,11 @@ export async function startTether(options: TetherOptions): Promise<RunningTether
   installSdkRuntime(log, settings);
   const dataConverter = createDataConverter(options.keyRing);
   const connection = await connectToTemporal(settings, options.temporalAddress);
+  const namespaceTarget = { namespace: settings.TEMPORAL_NAMESPACE, address: options.temporalAddress };
+  await ensureNamespaceReady(connection, namespaceTarget, settings.TETHER_REGISTER_SEARCH_ATTRIBUTES).catch(async (err) => {
+    await connection.close();
+    throw err;
+  });
   const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE, dataConverter });
 
   let worker: Worker | undefined;
@@ -98,7 +104,7 @@ export async function startTether(options: TetherOptions): Promise<RunningTether
       taskQueue,
       temporalUiUrl: options.temporalUiUrl,
       readiness: [
-        temporalReadiness(client, taskQueue),
+        temporalReadiness(connection, namespaceTarget, taskQueue),
         ...(platformTarget ? [platformLinkReadiness(client, platformTarget.workflowId)] : []),
       ],
     });

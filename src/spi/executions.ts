@@ -3,6 +3,7 @@ import type { SearchAttributePair, Workflow } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ExecutionLinks } from '../contracts/spi';
 import { temporalUiLink } from '../temporal/ui-link';
+import { isTemporalUnavailable, withinTemporalDeadline } from '../temporal/unavailable';
 
 /** Where an execution runs and how responses link to it. */
 export interface ExecutionContext {
@@ -29,11 +30,12 @@ export interface StartOptions<W extends Workflow> {
  * Starts a run, or attaches to the one already holding this workflow id: a running one is reused
  * (USE_EXISTING), a closed one is never started again (REJECT_DUPLICATE) — which is what makes an
  * Idempotency-Key return the original execution instead of running twice. Eager start hands the first
- * workflow task straight to this process's worker, saving a round trip through the task queue.
+ * workflow task straight to this process's worker, saving a round trip through the task queue. Bounded by
+ * TEMPORAL_CALL_DEADLINE_MS: an unreachable Temporal fails fast (503) instead of the SDK's own 5–9 s of retries.
  */
 export async function startOrAttach<W extends Workflow>(context: ExecutionContext, workflowType: string, options: StartOptions<W>): Promise<WorkflowHandle<W>> {
   try {
-    return await context.client.workflow.start<Workflow>(workflowType, {
+    return (await withinTemporalDeadline(context.client.workflow.start<Workflow>(workflowType, {
       taskQueue: context.taskQueue,
       workflowId: options.workflowId,
       args: options.args as unknown[],
@@ -43,7 +45,7 @@ export async function startOrAttach<W extends Workflow>(context: ExecutionContex
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       requestEagerStart: true,
       ...(options.summary ? { staticSummary: options.summary } : {}),
-    }) as WorkflowHandle<W>;
+    }), `starting ${options.workflowId}`)) as WorkflowHandle<W>;
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return context.client.workflow.getHandle<W>(options.workflowId);
     throw err;
@@ -70,7 +72,8 @@ export async function awaitWithin<T>(context: ExecutionContext, handle: Workflow
     .withAbortSignal(controller.signal, () => handle.result())
     .then(
       (result): Outcome<T> => ({ settled: true, result: result as T }),
-      (error): Outcome<T> => (controller.signal.aborted ? { settled: false } : { settled: true, error }),
+      // Temporal going away after the start leaves the run in place: answer 202 with its id, not a failure.
+      (error): Outcome<T> => (controller.signal.aborted || isTemporalUnavailable(error) ? { settled: false } : { settled: true, error }),
     );
   try {
     return await Promise.race([settled, windowClosed]);

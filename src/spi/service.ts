@@ -1,4 +1,4 @@
-import { ApiError, NotFoundError, errorBody } from '../api/errors';
+import { ApiError, NotFoundError, asApiError, errorBody, errorHeaders } from '../api/errors';
 import { CHECK_HEALTH_PATH } from '../contracts/spi';
 import { callAction } from './call-action';
 import { checkHealth } from './check-health';
@@ -76,9 +76,11 @@ export async function handleSpiRequest(deps: SpiDeps, request: SpiRequest): Prom
   try {
     return await route(deps, request);
   } catch (err) {
-    if (err instanceof ApiError) {
-      const allow = (err as { allow?: string }).allow;
-      return { status: err.status, ...(allow ? { headers: { Allow: allow } } : {}), body: errorBody(err) };
+    const known = asApiError(err);
+    if (known) {
+      const allow = (known as { allow?: string }).allow;
+      const headers = { ...errorHeaders(known), ...(allow ? { Allow: allow } : {}) };
+      return { status: known.status, ...(Object.keys(headers).length ? { headers } : {}), body: errorBody(known) };
     }
     deps.log.error({ err, method: request.method, path: request.path }, 'SPI call failed');
     return { status: 500, body: errorBody(new ApiError(500, 'INTERNAL', 'Internal error; see the server log')) };

@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createConnection, createServer } from 'node:net';
 import { tetherSearchAttributeKeys } from '../contracts/search-attributes';
+import { spawnGuarded } from '../runtime/guarded-process';
 
 export interface DevServerOptions {
   binary: string;
@@ -36,7 +37,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-function canConnect(port: number): Promise<boolean> {
+export function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ port, host: '127.0.0.1' });
     socket.once('connect', () => {
@@ -47,18 +48,7 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
-/**
- * A guard shell between us and the server: it kills the server when its stdin closes, which happens
- * when we stop it and also when our process dies in any way (even SIGKILL), so no orphan keeps the port.
- */
-const guardScript = `trap '' INT
-"$@" &
-child=$!
-while read -r _; do :; done
-kill -TERM "$child" 2>/dev/null
-wait "$child"`;
-
-/** Starts `temporal server start-dev` under the guard, in its own process group (Ctrl-C reaches us, we stop it). */
+/** Starts `temporal server start-dev` under the guard (stopped with us, no orphan), in its own process group (Ctrl-C reaches us, we stop it). */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const port = options.port || (await freePort());
   const uiPort = options.uiPort === null ? null : options.uiPort || (await freePort());
@@ -84,26 +74,19 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   else args.push('--ui-port', String(uiPort));
   if (options.uiCodecEndpoint && uiPort !== null) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
 
-  const child = spawn('/bin/sh', ['-c', guardScript, 'temporal-guard', options.binary, ...args], {
-    stdio: ['pipe', 'ignore', 'pipe'],
-    detached: true,
-  });
+  const server = await spawnGuarded(options.binary, args, { stderr: 'pipe' });
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
+  server.guard.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
-  child.unref();
-  (child.stdin as unknown as { unref?: () => void }).unref?.();
-  (child.stderr as unknown as { unref?: () => void }).unref?.();
 
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const deadline = Date.now() + 60_000;
   while (!(await canConnect(port))) {
-    if (child.exitCode !== null) {
-      throw new Error(`Temporal dev server exited with code ${child.exitCode}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    if (server.done) {
+      throw new Error(`Temporal dev server exited with code ${await server.exited}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
     }
     if (Date.now() > deadline) {
-      child.stdin!.end();
+      await server.stop();
       throw new Error('Temporal dev server did not listen within 60 s');
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -111,13 +94,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   return {
     address: `127.0.0.1:${port}`,
     uiUrl: uiPort === null ? undefined : `http://127.0.0.1:${uiPort}`,
-    process: child,
+    process: server.guard,
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.stdin!.end();
-      const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
+      await server.stop();
     },
   };
 }

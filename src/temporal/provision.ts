@@ -19,7 +19,7 @@ export interface ProvisionOptions {
   log?: (line: string) => void;
 }
 
-function isExecutable(path: string): boolean {
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return true;
@@ -28,7 +28,7 @@ function isExecutable(path: string): boolean {
   }
 }
 
-function findOnPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
+export function findOnPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
   for (const dir of (env.PATH ?? '').split(delimiter)) {
     if (dir && isExecutable(join(dir, name))) return join(dir, name);
   }
@@ -40,24 +40,32 @@ export function temporalCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'tether', 'bin');
 }
 
-async function buildWithGo(goBinary: string, cacheDir: string, env: NodeJS.ProcessEnv, log: (line: string) => void) {
-  mkdirSync(cacheDir, { recursive: true });
-  log(`Building the Temporal CLI v${TEMPORAL_CLI_VERSION} with Go into ${cacheDir} (once; the first build takes a few minutes)…`);
-  const args = [
-    'install',
-    '-trimpath',
-    '-ldflags',
-    `-s -w -X github.com/temporalio/cli/temporalcli.Version=${TEMPORAL_CLI_VERSION}`,
-    `github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VERSION}`,
-  ];
+export interface GoInstall {
+  go: string;
+  /** Packages with versions (`module/cmd/x@vX.Y.Z`), built in one `go install`. */
+  packages: string[];
+  /** Where the binaries go (GOBIN). */
+  binDir: string;
+  ldflags: string;
+  /** What is being built, for progress lines. */
+  what: string;
+  env: NodeJS.ProcessEnv;
+  log: (line: string) => void;
+}
+
+/** `go install`s pure-Go binaries (no cgo) into binDir, printing progress every 15 s. */
+export async function goInstall({ go, packages, binDir, ldflags, what, env, log }: GoInstall): Promise<void> {
+  mkdirSync(binDir, { recursive: true });
+  log(`Building ${what} with Go into ${binDir} (once; the first build takes a few minutes)…`);
+  const args = ['install', '-trimpath', '-ldflags', ldflags, ...packages];
   const started = Date.now();
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(goBinary, args, {
-      env: { ...env, CGO_ENABLED: '0', GOBIN: cacheDir, GOFLAGS: '-mod=mod' },
+    const child = spawn(go, args, {
+      env: { ...env, CGO_ENABLED: '0', GOBIN: binDir, GOFLAGS: '-mod=mod' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    const ticker = setInterval(() => log(`  …still building the Temporal CLI (${Math.round((Date.now() - started) / 1000)} s)`), 15_000);
+    const ticker = setInterval(() => log(`  …still building ${what} (${Math.round((Date.now() - started) / 1000)} s)`), 15_000);
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
     child.on('error', (err) => {
@@ -70,7 +78,7 @@ async function buildWithGo(goBinary: string, cacheDir: string, env: NodeJS.Proce
       else reject(new Error(`go install exited with ${code}: ${output.trim().split('\n').slice(-3).join(' | ')}`));
     });
   });
-  log(`Built the Temporal CLI in ${Math.round((Date.now() - started) / 1000)} s.`);
+  log(`Built ${what} in ${Math.round((Date.now() - started) / 1000)} s.`);
 }
 
 /**
@@ -93,7 +101,15 @@ export async function resolveTemporalBinary(options: ProvisionOptions = {}): Pro
   let goFailure = 'no `go` on PATH';
   if (go) {
     try {
-      await buildWithGo(go, cacheDir, env, log);
+      await goInstall({
+        go,
+        packages: [`github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VERSION}`],
+        binDir: cacheDir,
+        ldflags: `-s -w -X github.com/temporalio/cli/temporalcli.Version=${TEMPORAL_CLI_VERSION}`,
+        what: `the Temporal CLI v${TEMPORAL_CLI_VERSION}`,
+        env,
+        log,
+      });
       if (existsSync(cached)) return cached;
       goFailure = 'go install finished but produced no binary';
     } catch (err) {

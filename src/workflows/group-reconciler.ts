@@ -1,7 +1,23 @@
-import { ApplicationFailure, condition, continueAsNew, proxyLocalActivities, setHandler, allHandlersFinished } from '@temporalio/workflow';
+import { ApplicationFailure, condition, continueAsNew, patched, proxyLocalActivities, setHandler, allHandlersFinished, upsertMemo } from '@temporalio/workflow';
 import type { createDaemonLifecycleActivities } from '../activities/daemon-lifecycle';
 import type { createDaemonMetadataActivities } from '../activities/daemon-metadata';
-import { canonicalJson, configureReconcilerSignal, definitionChangedSignal, getGroupStatusQuery, integrationConnectorWorkflowId, refreshConfigUpdate, sameDefinition, stopReconcilerSignal, type ManagedConnector, type ReconcileResult, type ReconcilerInput } from '../contracts/daemon-workflows';
+import {
+  canonicalJson,
+  configureReconcilerSignal,
+  definitionChangedSignal,
+  getGroupStatusQuery,
+  integrationConnectorWorkflowId,
+  publishedStateMemoKey,
+  publishStatePatch,
+  refreshConfigUpdate,
+  sameDefinition,
+  stopReconcilerSignal,
+  type ManagedConnector,
+  type PublishedGroupState,
+  type ReconcileResult,
+  type ReconcilerInput,
+  type RejectedConnector,
+} from '../contracts/daemon-workflows';
 import { failureMessage } from './failure-message';
 import { historyIsLong } from './history-length';
 
@@ -22,6 +38,7 @@ export async function groupReconciler(input: ReconcilerInput): Promise<void> {
   const managed = new Map<string, ManagedConnector>((input.managed ?? []).map((connector) => [connector.definition.connectorName, connector]));
   let lastDefinitionError = input.lastDefinitionError ?? null;
   let lastReconciledAt = input.lastReconciledAt ?? null;
+  let rejected: RejectedConnector[] = input.rejected ?? [];
   let lastResult: ReconcileResult = { started: [], reconfigured: [], stopped: [], definitionError: lastDefinitionError };
   let stopping = false;
   let rereadRequested = true;
@@ -29,6 +46,16 @@ export async function groupReconciler(input: ReconcilerInput): Promise<void> {
   let passesCompleted = 0;
 
   setHandler(getGroupStatusQuery, () => ({ group, connectors: [...managed.values()], lastDefinitionError, lastReconciledAt }));
+
+  // The group's state goes to the memo on every change, so GET …/status reads it without asking this run.
+  let lastPublished: string | undefined;
+  const publish = () => {
+    if (!patched(publishStatePatch)) return;
+    const state: PublishedGroupState = { group, lastDefinitionError, lastReconciledAt, rejected };
+    const key = canonicalJson(state);
+    if (key !== lastPublished) upsertMemo({ [publishedStateMemoKey]: state });
+    lastPublished = key;
+  };
   setHandler(configureReconcilerSignal, (config) => {
     stopping = false;
     if (canonicalJson(config) !== canonicalJson(group)) {
@@ -58,11 +85,12 @@ export async function groupReconciler(input: ReconcilerInput): Promise<void> {
     } catch (err) {
       // An unreachable metadata server is no reason to stop connectors that work: keep them, report it.
       lastDefinitionError = failureMessage(err);
-      return { started: [], reconfigured: [], stopped: [], definitionError: lastDefinitionError };
+      return { rejected, started: [], reconfigured: [], stopped: [], definitionError: lastDefinitionError };
     }
-    // A group that is not defined (any more) runs no connectors.
+    // A group that is not defined (any more) runs no connectors; invalid connectors are rejected, the others run.
     const desired = fetched.found ? fetched.definition.connectors : [];
     lastDefinitionError = fetched.found ? null : fetched.reason;
+    rejected = fetched.found ? (fetched.rejected ?? []) : [];
     const started = desired.filter((definition) => !managed.has(definition.connectorName));
     const reconfigured = desired.filter((definition) => {
       const current = managed.get(definition.connectorName);
@@ -70,7 +98,13 @@ export async function groupReconciler(input: ReconcilerInput): Promise<void> {
     });
     const stopped = [...managed.keys()].filter((name) => !desired.some((definition) => definition.connectorName === name));
     if (started.length || reconfigured.length || stopped.length) {
-      await applyConnectorChanges({ serverName, groupQualifiedName: qualifiedName, configure: [...started, ...reconfigured], stop: stopped });
+      try {
+        await applyConnectorChanges({ serverName, groupQualifiedName: qualifiedName, configure: [...started, ...reconfigured], stop: stopped });
+      } catch (err) {
+        // Visible in status and retried on the next pass; the reconciler itself never fails (it must stay to stop its connectors).
+        lastDefinitionError = `Could not apply the definition: ${failureMessage(err)}`;
+        return { rejected, started: [], reconfigured: [], stopped: [], definitionError: lastDefinitionError };
+      }
       for (const name of stopped) managed.delete(name);
       for (const definition of [...started, ...reconfigured]) {
         managed.set(definition.connectorName, { workflowId: integrationConnectorWorkflowId(serverName, qualifiedName, definition.connectorName), definition });
@@ -78,6 +112,7 @@ export async function groupReconciler(input: ReconcilerInput): Promise<void> {
     }
     lastReconciledAt = new Date().toISOString();
     return {
+      rejected,
       started: started.map((definition) => definition.connectorName),
       reconfigured: reconfigured.map((definition) => definition.connectorName),
       stopped,
@@ -86,9 +121,18 @@ export async function groupReconciler(input: ReconcilerInput): Promise<void> {
   }
 
   for (;;) {
+    publish();
     await condition(() => rereadRequested || stopping, input.pollIntervalSeconds * 1000);
     if (stopping) {
-      await applyConnectorChanges({ serverName, groupQualifiedName: group.integrationGroupQualifiedName, configure: [], stop: [...managed.keys()] });
+      try {
+        await applyConnectorChanges({ serverName, groupQualifiedName: group.integrationGroupQualifiedName, configure: [], stop: [...managed.keys()] });
+      } catch (err) {
+        // Its connectors must not outlive the group: report, wait a poll interval, try again.
+        lastDefinitionError = `Could not stop the group's connectors: ${failureMessage(err)}`;
+        publish();
+        await condition(() => !stopping, input.pollIntervalSeconds * 1000);
+        continue;
+      }
       managed.clear();
       // A configure signal that arrived meanwhile means the group was added again: keep going.
       if (stopping) return;
@@ -100,7 +144,7 @@ export async function groupReconciler(input: ReconcilerInput): Promise<void> {
     lastResult = await reconcile();
     passesCompleted++;
     if (historyIsLong() && allHandlersFinished() && !rereadRequested && !stopping) {
-      await continueAsNew<typeof groupReconciler>({ serverName, group, pollIntervalSeconds: input.pollIntervalSeconds, managed: [...managed.values()], lastDefinitionError, lastReconciledAt });
+      await continueAsNew<typeof groupReconciler>({ serverName, group, pollIntervalSeconds: input.pollIntervalSeconds, managed: [...managed.values()], lastDefinitionError, lastReconciledAt, rejected });
     }
   }
 }

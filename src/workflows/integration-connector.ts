@@ -1,7 +1,23 @@
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, upsertMemo } from '@temporalio/workflow';
 import type { createDaemonConnectorActivities } from '../activities/daemon-connectors';
 import type { ConnectorStatusValue } from '../contracts/daemon';
-import { configureConnectorSignal, getConnectorStatusQuery, initialConnectorStatus, refreshConnectorSignal, restartConnectorSignal, sameDefinition, stopConnectorSignal, type ConnectorPhase, type ConnectorStatus, type IntegrationConnectorInput } from '../contracts/daemon-workflows';
+import {
+  canonicalJson,
+  configureConnectorSignal,
+  getConnectorDefinitionQuery,
+  getConnectorStatusQuery,
+  initialConnectorStatus,
+  publishedStateMemoKey,
+  publishStatePatch,
+  refreshConnectorSignal,
+  restartConnectorSignal,
+  sameDefinition,
+  stopConnectorSignal,
+  type ConnectorPhase,
+  type ConnectorStatus,
+  type IntegrationConnectorInput,
+  type PublishedConnectorState,
+} from '../contracts/daemon-workflows';
 import { defaultRestartPolicy } from '../contracts/metadata-store';
 import { failureMessage } from './failure-message';
 import { historyIsLong } from './history-length';
@@ -20,6 +36,10 @@ const { refreshIntegrationConnector } = proxyActivities<ConnectorActivities>({
 });
 
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
+
+/** How long each phase may last before its state must change, when the worker is alive (bounds of the activities above, plus slack). */
+const initializeBoundMs = 60_000;
+const refreshBoundMs = 5 * 60_000 + 30_000;
 
 /**
  * One integration connector: validates its configuration, refreshes every refreshIntervalSeconds, restarts
@@ -41,6 +61,25 @@ export async function integrationConnector(input: IntegrationConnectorInput): Pr
   const interrupted = () => stopRequested || reconfigured || restartRequested || refreshRequested;
 
   setHandler(getConnectorStatusQuery, () => status);
+  setHandler(getConnectorDefinitionQuery, () => definition);
+
+  // The state is written to the memo at every step that waits, so GET …/status reads it without asking this run.
+  let lastPublished: string | undefined;
+  const publish = () => {
+    if (!patched(publishStatePatch)) return;
+    const expectedChangeBy =
+      phase === 'initialize' ? Date.now() + initializeBoundMs : phase === 'refresh' ? Date.now() + refreshBoundMs : phase === 'idle' || phase === 'restart-wait' ? wakeAt : null;
+    const state: Omit<PublishedConnectorState, 'publishedAt'> = {
+      ...status,
+      groupQualifiedName: input.groupQualifiedName,
+      refreshIntervalSeconds: definition.refreshIntervalSeconds,
+      expectedChangeBy,
+    };
+    const key = canonicalJson(state);
+    if (key === lastPublished) return;
+    lastPublished = key;
+    upsertMemo({ [publishedStateMemoKey]: { ...state, publishedAt: Date.now() } satisfies PublishedConnectorState });
+  };
   setHandler(configureConnectorSignal, (next) => {
     if (sameDefinition(next, definition)) return;
     definition = next;
@@ -101,6 +140,7 @@ export async function integrationConnector(input: IntegrationConnectorInput): Pr
     }
     switch (phase) {
       case 'initialize': {
+        publish();
         let validation;
         try {
           validation = await validateIntegrationConnector({ group: input.groupQualifiedName, connectorName: definition.connectorName, connectorType: definition.connectorType, configuration: definition.configuration });
@@ -123,6 +163,7 @@ export async function integrationConnector(input: IntegrationConnectorInput): Pr
       case 'refresh': {
         refreshRequested = false;
         setStatus('REFRESHING');
+        publish();
         try {
           const outcome = await refreshIntegrationConnector({
             group: input.groupQualifiedName,
@@ -146,12 +187,14 @@ export async function integrationConnector(input: IntegrationConnectorInput): Pr
         break;
       }
       case 'idle': {
+        publish();
         await continueAsNewIfLong();
         await condition(interrupted, until(wakeAt));
         if (!stopRequested && !reconfigured && !restartRequested) phase = 'refresh';
         break;
       }
       case 'restart-wait': {
+        publish();
         await continueAsNewIfLong();
         const timedOut = !(await condition(interrupted, until(wakeAt)));
         // A manual refresh while waiting means "try now".
@@ -163,6 +206,7 @@ export async function integrationConnector(input: IntegrationConnectorInput): Pr
       }
       case 'failed':
       case 'config-wait': {
+        publish();
         await continueAsNewIfLong();
         await condition(() => stopRequested || reconfigured || restartRequested);
         break;

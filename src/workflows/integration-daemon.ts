@@ -1,4 +1,4 @@
-import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, patched, proxyLocalActivities, setHandler, upsertMemo } from '@temporalio/workflow';
 import type { IntegrationGroupConfig } from '../contracts/daemon';
 import type { createDaemonLifecycleActivities } from '../activities/daemon-lifecycle';
 import {
@@ -10,14 +10,19 @@ import {
   GroupNotConfigured,
   InvalidGroupConfig,
   removeAllGroupsUpdate,
+  publishedStateMemoKey,
+  publishStatePatch,
   removeGroupUpdate,
   type DaemonInput,
+  type PublishedDaemonState,
 } from '../contracts/daemon-workflows';
+import { failureMessage } from './failure-message';
 import { historyIsLong } from './history-length';
 
 const { syncReconcilers } = proxyLocalActivities<ReturnType<typeof createDaemonLifecycleActivities>>({
   startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', maximumInterval: '30s' },
+  // Transient failures (Temporal busy) are retried; a refused request (bad workflow id) fails at once: see syncReconcilers.
+  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10 },
 });
 
 /** Refuses an invalid body before it enters history, naming the first bad field. */
@@ -35,6 +40,13 @@ export async function integrationDaemon(input: DaemonInput): Promise<void> {
   // Each change bumps the generation; an update answers once the reconcilers reflect its generation.
   let generation = 1;
   let syncedGeneration = 0;
+  let lastSyncError: string | null = null;
+
+  // The configuration goes to the memo at every change, so reads (GET configuration, status) need no worker.
+  const publish = () => {
+    if (!patched(publishStatePatch)) return;
+    upsertMemo({ [publishedStateMemoKey]: { groups: [...groups.values()], lastSyncError } satisfies PublishedDaemonState });
+  };
 
   const changed = async () => {
     const mine = ++generation;
@@ -89,10 +101,17 @@ export async function integrationDaemon(input: DaemonInput): Promise<void> {
     if (generation > syncedGeneration) {
       const target = generation;
       const removed = [...pendingStops];
-      // Also re-sent for unchanged groups: a reconciler ignores a config identical to its own.
-      await syncReconcilers({ serverName: input.serverName, groups: [...groups.values()], removed, pollIntervalSeconds: input.pollIntervalSeconds });
-      for (const qualifiedName of removed) if (!groups.has(qualifiedName)) pendingStops.delete(qualifiedName);
+      try {
+        // Also re-sent for unchanged groups: a reconciler ignores a config identical to its own.
+        await syncReconcilers({ serverName: input.serverName, groups: [...groups.values()], removed, pollIntervalSeconds: input.pollIntervalSeconds });
+        for (const qualifiedName of removed) if (!groups.has(qualifiedName)) pendingStops.delete(qualifiedName);
+        lastSyncError = null;
+      } catch (err) {
+        // Never retry forever with updates waiting: answer them, show the reason in status, try again at the next change.
+        lastSyncError = failureMessage(err);
+      }
       syncedGeneration = target;
+      publish();
       continue;
     }
     await condition(allHandlersFinished);

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { startDevServer } from '../../src/temporal/dev-server';
+import { TEMPORAL_CALL_DEADLINE_MS, TEMPORAL_RETRY_AFTER_SECONDS } from '../../src/temporal/unavailable';
 import { spiAuth, startTestTether, type TestTether } from '../support/tether';
 
 describe('health endpoints', () => {
@@ -54,6 +55,27 @@ describe('readiness without a worker or a server', () => {
       expect(response.body.status).toBe('not ready');
       expect(response.body.reasons[0]).toMatch(/^Temporal unreachable: /);
       await request(tether.url).get('/health/live').expect(200);
+    } finally {
+      await tether.stop();
+    }
+  });
+
+  it('answers an action 503 with Retry-After, within the documented bound, when Temporal is unreachable', async () => {
+    const server = await startDevServer({ binary: process.env.TETHER_TEST_TEMPORAL_BINARY!, port: 0, uiPort: null, namespace: 'default' });
+    const tether = await startTestTether({ temporalAddress: server.address });
+    try {
+      await server.stop();
+      const startedAt = Date.now();
+      const response = await request(tether.url)
+        .post('/myconnector/order_product')
+        .set(spiAuth)
+        .send({ connectionInstanceId: 'DEV', inputs: { recipient: 'Bob' } });
+      const elapsedMs = Date.now() - startedAt;
+      expect(response.status).toBe(503);
+      expect(response.headers['retry-after']).toBe(String(TEMPORAL_RETRY_AFTER_SECONDS));
+      expect(response.body.error).toEqual({ code: 'TEMPORAL_UNAVAILABLE', message: `Temporal is not reachable; retry in ${TEMPORAL_RETRY_AFTER_SECONDS} s` });
+      // The deadline bounds the wait (the SDK alone retries for 5-9 s); the margin absorbs a loaded machine.
+      expect(elapsedMs).toBeLessThan(TEMPORAL_CALL_DEADLINE_MS + 3_000);
     } finally {
       await tether.stop();
     }

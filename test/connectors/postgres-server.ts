@@ -12,11 +12,12 @@ export interface TestPostgres {
 }
 
 /**
- * Starts a real PostgreSQL on a random port (see postgres-process.mjs). Closing its stdin stops it, which
+ * Starts a real PostgreSQL on a random port (scripts/embedded-postgres.mjs, which `tether cluster` uses too). Closing its stdin stops it, which
  * also happens if the test process dies, so no server outlives the test file.
  */
 export function startTestPostgres(): Promise<TestPostgres> {
-  const child = spawn(process.execPath, [join(__dirname, 'postgres-process.mjs')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const script = join(__dirname, '..', '..', 'scripts', 'embedded-postgres.mjs');
+  const child = spawn(process.execPath, [script, '--database', 'tether_test'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { ConnectorRegistry } from '../../src/connectors/registry';
 import { folderMonitorConnector } from '../../src/connectors/folder-monitor';
 import { httpPollConnector } from '../../src/connectors/http-poll';
-import type { ConnectorStatus } from '../../src/contracts/daemon-workflows';
+import type { connectorReport } from '../../src/daemon/egeria-status';
 import { adminAuth, startTestTether, type TestTether } from '../support/tether';
 
 /** The built-in integration connectors, passed explicitly (the dev defaults belong to another module). */
@@ -73,11 +73,18 @@ export async function waitFor<T>(check: () => Promise<T> | T, { timeoutMs = 20_0
   }
 }
 
+/** One connector as Egeria's IntegrationConnectorReport renders it, with Tether's extra properties. */
+export type ConnectorReport = ReturnType<typeof connectorReport>;
+
+/** Egeria 5's paths (ConfigIntegrationGroupsResource / IntegrationDaemonResource in odpi/egeria). */
+export const adminPath = (serverName: string) => `/open-metadata/admin-services/servers/${serverName}`;
+export const runtimePath = (serverName: string) => `/servers/${serverName}/open-metadata/integration-daemon`;
+
 /** Admin-side helpers bound to one Tether and one daemon server name. */
 export function daemonApi(tether: TestTether, serverName: string) {
   const api = () => request(tether.url);
-  const admin = `/open-metadata/admin-services/servers/${serverName}`;
-  const runtime = `/open-metadata/integration-daemon/servers/${serverName}`;
+  const admin = adminPath(serverName);
+  const runtime = runtimePath(serverName);
   return {
     groupConfig: (qualifiedName: string, metadataServerName: string, platformUrl = tether.url) => ({
       class: 'IntegrationGroupConfig',
@@ -95,13 +102,17 @@ export function daemonApi(tether: TestTether, serverName: string) {
     status: () => api().get(`${runtime}/status`).set(adminAuth),
     refresh: (body?: object) => api().post(`${runtime}/integration-connectors/refresh`).set(adminAuth).send(body),
     restart: (body?: object) => api().post(`${runtime}/integration-connectors/restart`).set(adminAuth).send(body),
-    refreshConfig: (qualifiedName: string) => api().post(`${runtime}/integration-groups/${encodeURIComponent(qualifiedName)}/refresh-config`).set(adminAuth),
-    /** Every connector's status, by name, across groups. */
-    async connectors(): Promise<Record<string, ConnectorStatus>> {
+    refreshConfig: (qualifiedName: string) => api().get(`${runtime}/integration-groups/${encodeURIComponent(qualifiedName)}/refresh-config`).set(adminAuth),
+    /** The configured groups' summaries (IntegrationGroupSummary[]), none when not configured. */
+    async summaries(): Promise<Array<{ integrationGroupName: string; integrationGroupStatus: string; integrationConnectorReports?: ConnectorReport[]; lastDefinitionError?: string }>> {
       const response = await api().get(`${runtime}/status`).set(adminAuth);
-      if (response.status !== 200) throw new Error(`status answered ${response.status}: ${JSON.stringify(response.body)}`);
-      const all: Record<string, ConnectorStatus> = {};
-      for (const group of response.body.groups) for (const connector of group.connectors) all[connector.connectorName] = connector;
+      if (response.status !== 200 || response.body.relatedHTTPCode !== 200) throw new Error(`status answered ${response.status}: ${JSON.stringify(response.body)}`);
+      return response.body.integrationDaemonStatus.integrationGroupSummaries ?? [];
+    },
+    /** Every connector's report, by name, across groups. */
+    async connectors(): Promise<Record<string, ConnectorReport>> {
+      const all: Record<string, ConnectorReport> = {};
+      for (const group of await this.summaries()) for (const connector of group.integrationConnectorReports ?? []) all[connector.connectorName] = connector;
       return all;
     },
   };

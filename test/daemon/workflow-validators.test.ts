@@ -30,6 +30,11 @@ describe('daemon workflow update validators', () => {
     await expect(refused).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
     await expect(refused).rejects.toMatchObject({ cause: { type: 'InvalidGroupConfig', message: 'class: class must be "IntegrationGroupConfig"' } });
 
+    // Issue #10: a name that cannot become a workflow id never enters the daemon (it used to retry INVALID_ARGUMENT forever).
+    const tooLong = { ...valid, integrationGroupQualifiedName: 'q'.repeat(1_200) };
+    const refusedName = tether.client.workflow.getHandle(workflowId).executeUpdate(configureGroupUpdate, { args: [tooLong] });
+    await expect(refusedName).rejects.toMatchObject({ cause: { type: 'InvalidGroupConfig', message: 'integrationGroupQualifiedName: integrationGroupQualifiedName must be at most 256 bytes (UTF-8); got 1200' } });
+
     expect(await tether.client.workflow.getHandle(workflowId).query(getGroupsQuery)).toEqual([valid]);
     const history = await tether.client.workflow.getHandle(workflowId).fetchHistory();
     const accepted = history.events!.filter((event) => event.workflowExecutionUpdateAcceptedEventAttributes);

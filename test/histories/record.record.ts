@@ -74,7 +74,7 @@ describe('record workflow histories', () => {
       await waitFor(async () => (await api.connectors()).poll?.connectorStatus === 'RUNNING', { what: 'recovery' });
       await api.refresh({ connectorName: 'folder' }).expect(200);
       await api.remove('recorded.group').expect(200);
-      await waitFor(async () => (await api.status()).body.groups?.length === 0, { what: 'group removed' });
+      await waitFor(async () => (await api.summaries()).length === 0, { what: 'group removed' });
       save('integration-daemon', `daemon/${server}`);
       save('group-reconciler', `reconciler/${server}/recorded.group`);
       save('integration-connector', `integration/${server}/recorded.group/poll`);

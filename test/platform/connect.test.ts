@@ -30,7 +30,7 @@ describe('connectors dialling the platform hub', () => {
     const unknown = await connect(hub, 'plant-8', secret);
     expect(unknown.opening).toEqual({ ok: false, end: { kind: 'refused', reason: 'connector id or secret refused' } });
     const hubLog = JSON.stringify(hub.lines);
-    expect(hubLog).toContain('connector credentials refused');
+    expect(hubLog).toContain('connector id or secret refused');
     expect(hubLog).not.toContain('not-the-secret');
     expect(hubLog).not.toContain(secret);
   });

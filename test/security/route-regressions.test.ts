@@ -48,8 +48,9 @@ describe('API: deny by default on every spelling', () => {
     const patch = await rawRequest(tether.url, 'PATCH', '/admin/executions/some-id', adminAuth);
     expect(patch.status).toBe(405);
     expect(patch.headers.allow).toBe('HEAD, GET');
-    // Two segments also match the SPI's POST /{connector}/{action}.
-    expect((await rawRequest(tether.url, 'TRACE', '/health/live')).headers.allow).toBe('HEAD, GET, POST');
+    // The SPI's POST /{connector}/{action} matches /health/live too, but the more specific health route owns it.
+    const post = await rawRequest(tether.url, 'POST', '/health/live', spiAuth);
+    expect({ status: post.status, allow: post.headers.allow }).toEqual({ status: 405, allow: 'HEAD, GET' });
   });
 
   it('refuses JSON nested deeper than 64 levels with 400 before the handler, not 500', async () => {
@@ -63,15 +64,16 @@ describe('API: deny by default on every spelling', () => {
     expect(JSON.parse(inString.text).error?.code).not.toBe('JSON_TOO_DEEP');
     // On Egeria's paths, in Egeria's envelope.
     const egeria = await rawRequest(tether.url, 'POST', '/open-metadata/admin-services/servers/s1/integration-groups/configuration', { ...adminAuth, 'content-type': 'application/json' }, deepJson(5_000));
-    expect(egeria.status).toBe(400);
+    expect(egeria.status).toBe(200);
     expect(JSON.parse(egeria.text)).toMatchObject({ class: 'VoidResponse', relatedHTTPCode: 400, exceptionErrorMessage: expect.stringContaining('deeper than 64') });
   });
 
-  it('bounds path parameters at the edge: a 1,200-character server name is a 400 naming serverName, not a 500', async () => {
+  it('bounds path parameters at the edge: a 1,200-character server name is refused naming serverName, not a 500', async () => {
     const name = 's'.repeat(1_200);
-    const status = await rawRequest(tether.url, 'GET', `/open-metadata/integration-daemon/servers/${name}/status`, adminAuth);
-    expect(status.status).toBe(400);
-    expect(JSON.parse(status.text)).toMatchObject({ class: 'IntegrationDaemonStatusResponse', relatedHTTPCode: 400, exceptionErrorMessage: expect.stringContaining('serverName: must be at most 256 characters') });
+    // Egeria's paths answer HTTP 200 with the error in the envelope (as Egeria does); server names are at most 128 bytes.
+    const status = await rawRequest(tether.url, 'GET', `/servers/${name}/open-metadata/integration-daemon/status`, adminAuth);
+    expect(status.status).toBe(200);
+    expect(JSON.parse(status.text)).toMatchObject({ class: 'IntegrationDaemonStatusResponse', relatedHTTPCode: 400, exceptionProperties: { parameterName: 'serverName' }, exceptionErrorMessage: expect.stringContaining('serverName must be at most 128 bytes') });
     const execution = await rawRequest(tether.url, 'GET', `/admin/executions/${'e'.repeat(1_200)}`, adminAuth);
     expect(execution.status).toBe(400);
     expect(JSON.parse(execution.text).error.details).toEqual({ executionId: ['must be at most 256 characters'] });

@@ -1,51 +1,35 @@
-import { IntegrationGroupConfig, IntegrationGroupConfigList } from '../../contracts/daemon';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { daemonName, IntegrationGroupConfig, IntegrationGroupConfigList } from '../../contracts/daemon';
 import { configureAllGroupsUpdate, configureGroupUpdate, removeAllGroupsUpdate, removeGroupUpdate } from '../../contracts/daemon-workflows';
 import type { DaemonClient } from '../../daemon/daemon-client';
-import { egeriaErrors, egeriaOk } from '../../daemon/egeria-response';
+import { egeriaOk } from '../../daemon/egeria-response';
 import type { ApiRoute } from '../auth';
 import { NotFoundError } from '../errors';
 import { parseOrThrow } from '../validate';
-import type { Logger } from 'pino';
-import { z } from 'zod';
+import { egeriaRoutes, type EgeriaOperation } from './egeria-route';
 
-const prefix = '/open-metadata/admin-services/servers/:serverName';
-const tag = 'integration-daemon';
-
-/** Egeria's envelope: relatedHTTPCode always; exceptionErrorMessage (and field details) on errors. */
-export const EgeriaErrorResponse = (responseClass: string) =>
-  z.object({
-    class: z.literal(responseClass),
-    relatedHTTPCode: z.number().int(),
-    exceptionClassName: z.string().optional(),
-    exceptionErrorMessage: z.string().optional(),
-    exceptionProperties: z.record(z.string(), z.array(z.string())).optional(),
-  });
-export const EgeriaVoidResponse = EgeriaErrorResponse('VoidResponse');
-
-const voidResponses = {
-  200: { description: 'Applied', schema: EgeriaVoidResponse },
-  400: { description: 'Invalid body; exceptionErrorMessage names the field', schema: EgeriaVoidResponse },
-  401: { description: 'Missing or wrong admin token', schema: EgeriaVoidResponse },
-};
+/**
+ * Egeria 5 serves these under `/open-metadata/admin-services/servers/{serverName}`; Egeria 4.x (and
+ * ConfigIntegrationGroupsResource.java in odpi/egeria) under `/open-metadata/admin-services/users/{userId}/servers/{serverName}`.
+ */
+export const adminServicesPrefixes = ['/open-metadata/admin-services/servers/:serverName', '/open-metadata/admin-services/users/:userId/servers/:serverName'];
 
 export interface AdminServicesDeps {
   daemons: DaemonClient;
   log: Logger;
 }
 
-/** Egeria's integration daemon admin services (seed 001): configure the integration groups of a server. Errors in Egeria's envelope. */
+/** Egeria's integration group configuration (ConfigIntegrationGroupsResource): add, replace all, read, clear. */
 export function adminServicesRoutes({ daemons, log }: AdminServicesDeps): ApiRoute[] {
-  const envelope = (responseClass: 'VoidResponse' | 'IntegrationGroupsResponse') => [egeriaErrors(responseClass, log)];
-  return [
+  const operations: EgeriaOperation[] = [
     {
       method: 'post',
-      path: `${prefix}/integration-groups/configuration`,
+      path: '/integration-groups/configuration',
+      operation: 'configureIntegrationGroup',
       summary: 'Add or replace one integration group',
-      tag,
-      auth: 'admin',
+      responseClass: 'VoidResponse',
       body: IntegrationGroupConfig,
-      responses: voidResponses,
-      before: envelope('VoidResponse'),
       handler: async (ctx) => {
         const config = parseOrThrow(IntegrationGroupConfig, ctx.request.body);
         await daemons.configure(ctx.params.serverName!, configureGroupUpdate, config);
@@ -54,13 +38,11 @@ export function adminServicesRoutes({ daemons, log }: AdminServicesDeps): ApiRou
     },
     {
       method: 'post',
-      path: `${prefix}/integration-groups/configuration/all`,
+      path: '/integration-groups/configuration/all',
+      operation: 'setIntegrationGroupsConfig',
       summary: 'Replace all integration groups',
-      tag,
-      auth: 'admin',
+      responseClass: 'VoidResponse',
       body: IntegrationGroupConfigList,
-      responses: voidResponses,
-      before: envelope('VoidResponse'),
       handler: async (ctx) => {
         const configs = parseOrThrow(IntegrationGroupConfigList, ctx.request.body);
         await daemons.configure(ctx.params.serverName!, configureAllGroupsUpdate, configs);
@@ -69,28 +51,22 @@ export function adminServicesRoutes({ daemons, log }: AdminServicesDeps): ApiRou
     },
     {
       method: 'get',
-      path: `${prefix}/integration-groups/configuration`,
-      summary: 'The configured integration groups',
-      tag,
-      auth: 'admin',
-      responses: {
-        200: { description: 'IntegrationGroupsResponse', schema: z.object({ class: z.literal('IntegrationGroupsResponse'), relatedHTTPCode: z.number(), groups: z.array(IntegrationGroupConfig) }) },
-        400: { description: 'Invalid server name', schema: EgeriaErrorResponse('IntegrationGroupsResponse') },
-        401: { description: 'Missing or wrong admin token', schema: EgeriaErrorResponse('IntegrationGroupsResponse') },
-      },
-      before: envelope('IntegrationGroupsResponse'),
+      path: '/integration-groups/configuration',
+      operation: 'getIntegrationGroupsConfiguration',
+      summary: 'The configured integration groups (`groups` left out when there are none, as Egeria does)',
+      responseClass: 'IntegrationGroupsResponse',
+      payload: { groups: z.array(IntegrationGroupConfig).optional() },
       handler: async (ctx) => {
-        ctx.body = egeriaOk('IntegrationGroupsResponse', { groups: await daemons.groups(ctx.params.serverName!) });
+        const { groups } = await daemons.groups(ctx.params.serverName!);
+        ctx.body = egeriaOk('IntegrationGroupsResponse', { groups: groups.length ? groups : undefined });
       },
     },
     {
       method: 'delete',
-      path: `${prefix}/integration-groups`,
+      path: '/integration-groups',
+      operation: 'clearAllIntegrationGroups',
       summary: 'Remove all integration groups (their connectors stop)',
-      tag,
-      auth: 'admin',
-      responses: voidResponses,
-      before: envelope('VoidResponse'),
+      responseClass: 'VoidResponse',
       handler: async (ctx) => {
         await daemons.update(ctx.params.serverName!, removeAllGroupsUpdate);
         ctx.body = egeriaOk('VoidResponse');
@@ -98,18 +74,21 @@ export function adminServicesRoutes({ daemons, log }: AdminServicesDeps): ApiRou
     },
     {
       method: 'delete',
-      path: `${prefix}/integration-groups/:qualifiedName`,
-      summary: 'Remove one integration group (its connectors stop)',
-      tag,
-      auth: 'admin',
-      responses: { ...voidResponses, 404: { description: 'Not configured', schema: EgeriaVoidResponse } },
-      before: envelope('VoidResponse'),
+      path: '/integration-groups/:groupQualifiedName',
+      operation: 'clearIntegrationGroup',
+      summary: 'Remove one integration group (its connectors stop); an unknown group is a no-op, as in Egeria',
+      responseClass: 'VoidResponse',
+      params: z.object({ groupQualifiedName: daemonName('integrationGroupQualifiedName', 'groupQualifiedName') }),
       handler: async (ctx) => {
-        const { serverName, qualifiedName } = ctx.params as { serverName: string; qualifiedName: string };
-        const found = await daemons.update(serverName, removeGroupUpdate, qualifiedName);
-        if (!found) throw new NotFoundError(`Integration group ${qualifiedName} is not configured on server ${serverName}`);
+        const { serverName, groupQualifiedName } = ctx.params as { serverName: string; groupQualifiedName: string };
+        try {
+          await daemons.update(serverName, removeGroupUpdate, groupQualifiedName);
+        } catch (err) {
+          if (!(err instanceof NotFoundError)) throw err;
+        }
         ctx.body = egeriaOk('VoidResponse');
       },
     },
   ];
+  return egeriaRoutes('admin-services', adminServicesPrefixes, daemonName('serverName'), operations, log);
 }

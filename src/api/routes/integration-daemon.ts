@@ -1,127 +1,189 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { ConnectorRegistry } from '../../connectors/registry';
+import { daemonName } from '../../contracts/daemon';
 import { refreshConnectorSignal, restartConnectorSignal } from '../../contracts/daemon-workflows';
 import type { DaemonClient } from '../../daemon/daemon-client';
-import { egeriaErrors, egeriaOk } from '../../daemon/egeria-response';
+import { egeriaOk, unknownName } from '../../daemon/egeria-response';
+import { daemonStatus, groupSummary } from '../../daemon/egeria-status';
 import type { ApiRoute } from '../auth';
-import { NotFoundError } from '../errors';
 import { parseOrThrow } from '../validate';
-import { EgeriaErrorResponse, EgeriaVoidResponse } from './admin-services';
-import { ConnectorStatusValue } from '../../contracts/daemon';
+import { egeriaRoutes, type EgeriaOperation } from './egeria-route';
 
-/** Body of refresh and restart: one connector by name, or (no body) all of them. */
-export const ConnectorSelection = z.object({ connectorName: z.string().trim().min(1, 'connectorName must not be empty').optional() }).optional();
+/**
+ * Egeria 5's IntegrationDaemonResource.java (odpi/egeria, integration-daemon-services-spring) maps
+ * `/servers/{serverName}/open-metadata/integration-daemon`; Egeria 4.x and its Java client `IntegrationDaemon` add
+ * `/users/{userId}` after it.
+ */
+export const integrationDaemonPrefixes = ['/servers/:serverName/open-metadata/integration-daemon', '/servers/:serverName/open-metadata/integration-daemon/users/:userId'];
 
-const prefix = '/open-metadata/integration-daemon/servers/:serverName';
-const tag = 'integration-daemon';
+/** Egeria's NameRequestBody (common-services/ffdc-services …/rest/NameRequestBody.java): `name`; its other properties are ignored. */
+export const NameRequestBody = z
+  .looseObject({
+    class: z.literal('NameRequestBody', { error: 'class must be "NameRequestBody"' }).optional(),
+    name: daemonName('connectorName', 'name').optional(),
+  })
+  .optional();
 
-export const ConnectorStatusReport = z.object({
-  connectorName: z.string(),
-  connectorType: z.string(),
-  connectorStatus: ConnectorStatusValue,
-  lastStatusChange: z.string(),
-  lastRefreshTime: z.string().nullable(),
-  lastRefreshSummary: z.string().nullable(),
-  refreshCount: z.number(),
-  restartCount: z.number(),
-  lastRestartAt: z.string().nullable(),
-  nextRestartAt: z.string().nullable(),
-  failingExceptionMessage: z.string().nullable(),
-  workflowId: z.string(),
+/** Egeria's ConnectorConfigPropertiesRequestBody (integration-daemon-services-api …/rest/). */
+export const ConnectorConfigPropertiesRequestBody = z.looseObject({
+  class: z.literal('ConnectorConfigPropertiesRequestBody', { error: 'class must be "ConnectorConfigPropertiesRequestBody"' }).optional(),
+  connectorName: daemonName('connectorName').optional(),
+  mergeUpdate: z.boolean({ error: 'mergeUpdate must be a boolean' }).default(false),
+  configurationProperties: z.record(z.string(), z.unknown(), { error: 'configurationProperties must be an object' }).default({}),
 });
 
-const IntegrationDaemonStatusResponse = z.object({
-  class: z.literal('IntegrationDaemonStatusResponse'),
-  relatedHTTPCode: z.number(),
-  serverName: z.string(),
-  groups: z.array(
-    z.object({
-      integrationGroupQualifiedName: z.string(),
-      omagserverPlatformRootURL: z.string(),
-      omagserverName: z.string(),
-      lastDefinitionError: z.string().nullable(),
-      lastReconciledAt: z.string().nullable(),
-      connectors: z.array(ConnectorStatusReport),
-    }),
-  ),
-});
-
-const egeriaError = (responseClass: string, description: string) => ({ description, schema: EgeriaErrorResponse(responseClass) });
+const integrationGroupName = z.object({ integrationGroupName: daemonName('integrationGroupQualifiedName', 'integrationGroupName') });
+const connectorName = z.object({ connectorName: daemonName('connectorName') });
 
 export interface IntegrationDaemonDeps {
   daemons: DaemonClient;
+  registry: ConnectorRegistry;
   log: Logger;
 }
 
-/** Runtime endpoints of a server's integration daemon: status, manual refresh and restart, refresh-config. */
-export function integrationDaemonRoutes({ daemons, log }: IntegrationDaemonDeps): ApiRoute[] {
-  const voidEnvelope = [egeriaErrors('VoidResponse', log)];
-  const signalRoutes = (
-    [
-      ['refresh', refreshConnectorSignal],
-      ['restart', restartConnectorSignal],
-    ] as const
-  ).map(
-    ([action, signal]): ApiRoute => ({
-      method: 'post',
-      path: `${prefix}/integration-connectors/${action}`,
-      summary: `${action === 'refresh' ? 'Refresh' : 'Restart'} one connector ({connectorName}) or, without a body, all of them`,
-      tag,
-      auth: 'admin',
-      body: ConnectorSelection,
-      responses: {
-        200: { description: 'Signalled', schema: EgeriaVoidResponse },
-        400: egeriaError('VoidResponse', 'Invalid body or server name'),
-        401: egeriaError('VoidResponse', 'Missing or wrong admin token'),
-        404: { description: 'No connector of that name', schema: EgeriaVoidResponse },
-      },
-      before: voidEnvelope,
-      handler: async (ctx) => {
-        const serverName = ctx.params.serverName!;
-        const connectorName = parseOrThrow(ConnectorSelection, ctx.request.body)?.connectorName;
-        const signalled = await daemons.signalConnectors(serverName, signal, connectorName);
-        if (connectorName !== undefined && signalled === 0) throw new NotFoundError(`No integration connector ${connectorName} runs on server ${serverName}`);
-        ctx.body = egeriaOk('VoidResponse');
-      },
-    }),
-  );
-  return [
+/** The integration daemon's runtime surface as Egeria 5 serves it; status is read from the runs' published state. */
+export function integrationDaemonRoutes({ daemons, registry, log }: IntegrationDaemonDeps): ApiRoute[] {
+  const configuredGroup = async (serverName: string, name: string) => {
+    const group = (await daemons.groups(serverName)).groups.find((candidate) => candidate.integrationGroupQualifiedName === name);
+    if (!group) throw unknownName('integrationGroupName', `Integration group ${name} is not configured on integration daemon ${serverName}`);
+    return group;
+  };
+  const namedConnectors = async (serverName: string, name: string | undefined, parameterName: string) => {
+    const connectors = await daemons.connectorsNamed(serverName, name);
+    if (name !== undefined && connectors.length === 0) throw unknownName(parameterName, `No integration connector named ${name} runs on integration daemon ${serverName}`);
+    return connectors;
+  };
+  const signalOperation = (action: 'refresh' | 'restart'): EgeriaOperation => ({
+    method: 'post',
+    path: `/integration-connectors/${action}`,
+    operation: action === 'refresh' ? 'refreshConnectors' : 'restartConnectors',
+    summary: `${action === 'refresh' ? 'Refresh' : 'Restart'} the connector named by a NameRequestBody, or all connectors without one`,
+    responseClass: 'VoidResponse',
+    body: NameRequestBody,
+    handler: async (ctx) => {
+      const name = parseOrThrow(NameRequestBody, ctx.request.body)?.name;
+      const targets = await namedConnectors(ctx.params.serverName!, name, 'name');
+      await daemons.signal(
+        targets.map((connector) => connector.workflowId),
+        action === 'refresh' ? refreshConnectorSignal : restartConnectorSignal,
+      );
+      ctx.body = egeriaOk('VoidResponse');
+    },
+  });
+
+  const operations: EgeriaOperation[] = [
     {
       method: 'get',
-      path: `${prefix}/status`,
+      path: '/status',
+      operation: 'getIntegrationDaemonStatus',
       summary: 'Status of every integration group and connector',
-      tag,
-      auth: 'admin',
-      responses: {
-        200: { description: 'IntegrationDaemonStatusResponse', schema: IntegrationDaemonStatusResponse },
-        400: egeriaError('IntegrationDaemonStatusResponse', 'Invalid server name'),
-        401: egeriaError('IntegrationDaemonStatusResponse', 'Missing or wrong admin token'),
-      },
-      before: [egeriaErrors('IntegrationDaemonStatusResponse', log)],
+      responseClass: 'IntegrationDaemonStatusResponse',
+      payload: { integrationDaemonStatus: z.looseObject({ integrationGroupSummaries: z.array(z.looseObject({})).optional() }) },
       handler: async (ctx) => {
-        const serverName = ctx.params.serverName!;
-        ctx.body = egeriaOk('IntegrationDaemonStatusResponse', { serverName, groups: await daemons.status(serverName) });
+        ctx.body = egeriaOk('IntegrationDaemonStatusResponse', { integrationDaemonStatus: daemonStatus(await daemons.snapshot(ctx.params.serverName!)) });
       },
     },
-    ...signalRoutes,
+    {
+      method: 'get',
+      path: '/integration-groups/summary',
+      operation: 'getIntegrationGroupSummaries',
+      summary: 'A summary of each integration group',
+      responseClass: 'IntegrationGroupSummariesResponse',
+      payload: { integrationGroupSummaries: z.array(z.looseObject({})).optional() },
+      handler: async (ctx) => {
+        const { integrationGroupSummaries } = daemonStatus(await daemons.snapshot(ctx.params.serverName!));
+        ctx.body = egeriaOk('IntegrationGroupSummariesResponse', { integrationGroupSummaries });
+      },
+    },
+    {
+      method: 'get',
+      path: '/integration-groups/:integrationGroupName/summary',
+      operation: 'getIntegrationGroupSummary',
+      summary: 'The summary of one integration group',
+      responseClass: 'IntegrationGroupSummaryResponse',
+      payload: { integrationGroupSummary: z.looseObject({}).optional() },
+      params: integrationGroupName,
+      handler: async (ctx) => {
+        const { serverName, integrationGroupName: name } = ctx.params as { serverName: string; integrationGroupName: string };
+        const group = await configuredGroup(serverName, name);
+        ctx.body = egeriaOk('IntegrationGroupSummaryResponse', { integrationGroupSummary: groupSummary(group, await daemons.snapshot(serverName)) });
+      },
+    },
+    {
+      method: 'get',
+      path: '/integration-groups/:integrationGroupName/refresh-config',
+      operation: 'refreshIntegrationGroupConfig',
+      summary: 'Re-read the group definition now; answers once the group is reconciled (Tether adds what changed)',
+      responseClass: 'VoidResponse',
+      payload: { reconciliation: z.unknown().optional() },
+      params: integrationGroupName,
+      handler: async (ctx) => {
+        const { serverName, integrationGroupName: name } = ctx.params as { serverName: string; integrationGroupName: string };
+        await configuredGroup(serverName, name);
+        ctx.body = egeriaOk('VoidResponse', { reconciliation: await daemons.refreshConfig(serverName, name) });
+      },
+    },
+    signalOperation('refresh'),
+    signalOperation('restart'),
+    {
+      method: 'get',
+      path: '/integration-connectors/:connectorName/configuration-properties',
+      operation: 'getConfigurationProperties',
+      summary: "The named connector's configuration properties",
+      responseClass: 'PropertiesResponse',
+      payload: { properties: z.record(z.string(), z.unknown()).optional() },
+      params: connectorName,
+      handler: async (ctx) => {
+        const { serverName, connectorName: name } = ctx.params as { serverName: string; connectorName: string };
+        const [connector] = await namedConnectors(serverName, name, 'connectorName');
+        const { configuration } = await daemons.connectorDefinition(connector!.workflowId);
+        ctx.body = egeriaOk('PropertiesResponse', { properties: Object.keys(configuration).length ? configuration : undefined });
+      },
+    },
     {
       method: 'post',
-      path: `${prefix}/integration-groups/:qualifiedName/refresh-config`,
-      summary: 'Re-read the group definition now; answers once the group is reconciled',
-      tag,
-      auth: 'admin',
-      responses: {
-        200: { description: 'Reconciled (what started, restarted, stopped)', schema: EgeriaVoidResponse.extend({ reconciliation: z.unknown() }) },
-        400: egeriaError('VoidResponse', 'Invalid server or group name'),
-        401: egeriaError('VoidResponse', 'Missing or wrong admin token'),
-        404: { description: 'Not configured', schema: EgeriaVoidResponse },
-      },
-      before: voidEnvelope,
+      path: '/integration-connectors/configuration-properties',
+      operation: 'updateConfigurationProperties',
+      summary: 'Replace (or with mergeUpdate, merge) the configuration properties of the named connector, or of all; each restarts with them',
+      responseClass: 'VoidResponse',
+      body: ConnectorConfigPropertiesRequestBody,
       handler: async (ctx) => {
-        const { serverName, qualifiedName } = ctx.params as { serverName: string; qualifiedName: string };
-        const result = await daemons.refreshConfig(serverName, qualifiedName);
-        ctx.body = egeriaOk('VoidResponse', { reconciliation: result });
+        const serverName = ctx.params.serverName!;
+        const request = parseOrThrow(ConnectorConfigPropertiesRequestBody, ctx.request.body);
+        const targets = await namedConnectors(serverName, request.connectorName, 'connectorName');
+        await Promise.all(
+          targets.map(async ({ workflowId }) => {
+            const definition = await daemons.connectorDefinition(workflowId);
+            const configuration = request.mergeUpdate ? { ...definition.configuration, ...request.configurationProperties } : request.configurationProperties;
+            await daemons.reconfigureConnector(workflowId, { ...definition, configuration });
+          }),
+        );
+        ctx.body = egeriaOk('VoidResponse');
+      },
+    },
+    {
+      method: 'get',
+      path: '/validate-connector/:connectorProviderClassName',
+      operation: 'validateConnector',
+      summary: 'Whether this Tether can run an integration connector of that type (Tether types stand for provider class names)',
+      responseClass: 'ConnectorReportResponse',
+      payload: { connectorReport: z.looseObject({}).optional() },
+      handler: async (ctx) => {
+        const type = ctx.params.connectorProviderClassName!;
+        const connector = registry.findIntegration(type);
+        if (!connector) {
+          const known = registry.list().filter((c) => c.definition.integration).map((c) => c.definition.type);
+          throw unknownName('connectorProviderClassName', `${type} is not an integration connector type of this Tether; it knows ${known.join(', ') || 'none'}`);
+        }
+        ctx.body = egeriaOk('ConnectorReportResponse', {
+          connectorReport: {
+            connectorType: { class: 'ConnectorType', connectorProviderClassName: connector.type, displayName: connector.name, qualifiedName: connector.type },
+            connectorVersion: connector.version,
+          },
+        });
       },
     },
   ];
+  return egeriaRoutes('integration-daemon', integrationDaemonPrefixes, daemonName('serverName'), operations, log);
 }
