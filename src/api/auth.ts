@@ -33,8 +33,11 @@ export type ApiPrincipal = 'admin' | 'spi' | 'admin-password' | 'codec-session';
 export const apiPolicies = {
   spi: ['spi', 'admin'],
   admin: ['admin'],
-  /** The codec endpoints: the admin token, or the UI's session cookie. */
-  'admin-session': ['admin', 'codec-session'],
+  /**
+   * The codec endpoints: the admin token, the UI's session cookie, or the Basic credentials a browser keeps
+   * sending to this origin after answering the /codec/login prompt.
+   */
+  'admin-session': ['admin', 'codec-session', 'admin-password'],
   /** Starting a codec session: the admin token as Bearer or as a Basic password. */
   'admin-login': ['admin', 'admin-password'],
 } as const satisfies Record<string, readonly ApiPrincipal[]>;

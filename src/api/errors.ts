@@ -66,6 +66,12 @@ export function asApiError(err: unknown): ApiError | undefined {
   return undefined;
 }
 
+/**
+ * The 401 challenges: two headers, not one combined list, since Chromium only prompts for Basic when it is a
+ * challenge of its own. A route may narrow them (`ctx.state.challenges`), e.g. where a prompt must not appear.
+ */
+export const defaultChallenges = ['Basic realm="tether", charset="UTF-8"', 'Bearer realm="tether"'];
+
 /** The one error path: registered first, answers every failure with the JSON error body. */
 export function errorHandler(log: Logger): Middleware {
   return async (ctx, next) => {
@@ -79,8 +85,7 @@ export function errorHandler(log: Logger): Middleware {
       if (known) {
         ctx.status = known.status;
         ctx.body = errorBody(known);
-        // Two headers, not one combined list: Chromium only prompts for Basic when it is a challenge of its own.
-        if (known.status === 401) ctx.set('WWW-Authenticate', ['Basic realm="tether", charset="UTF-8"', 'Bearer realm="tether"']);
+        if (known.status === 401) ctx.set('WWW-Authenticate', (ctx.state.challenges as string[] | undefined) ?? defaultChallenges);
         ctx.set(errorHeaders(known));
         return;
       }

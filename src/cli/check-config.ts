@@ -1,6 +1,8 @@
 import { loadConnectorRegistry } from '../config/connectors';
 import { findConfigFile } from '../config/config-file';
+import { resolveCredentials } from '../config/credentials';
 import { parseSettings, SettingsError } from '../config/settings';
+import { resolveCodecKeyRing } from '../temporal/codec';
 import { CommandFailed } from './exit';
 
 /** Runs one check; a settings or config problem becomes lines in `problems` instead of stopping the others. */
@@ -21,7 +23,12 @@ function collect<T>(problems: string[], check: () => T): T | undefined {
  */
 export async function runCheckConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const problems: string[] = [];
-  collect(problems, () => parseSettings(env));
+  const settings = collect(problems, () => parseSettings(env));
+  // What a start requires of credentials and the codec key; only where checking writes nothing (outside
+  // production a start generates what is missing, which a check must not do).
+  const production = settings?.NODE_ENV === 'production';
+  if (settings && production) collect(problems, () => resolveCredentials(settings));
+  if (settings && (production || settings.TETHER_CODEC_KEY !== undefined)) collect(problems, () => resolveCodecKeyRing(settings));
   const configured = file ?? (env.TETHER_CONFIG || undefined);
   const path = collect(problems, () => findConfigFile(configured));
   const registry = path ? collect(problems, () => loadConnectorRegistry({ TETHER_CONFIG: path }, { env })) : undefined;

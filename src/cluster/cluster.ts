@@ -34,7 +34,7 @@ export interface Cluster {
   workers: TetherProcess[];
   /** How long each stage of the start took, in ms, in order. */
   stages: [string, number][];
-  /** Stops the Temporal server and starts it again (same database, same ports); ms until the namespace answers. */
+  /** Stops the Temporal server (unless it is down already) and starts it again (same database, same ports); ms until the namespace answers. */
   restartTemporal(how: 'SIGTERM' | 'SIGKILL'): Promise<number>;
   /** Stops everything, APIs first, PostgreSQL last. */
   stop(): Promise<void>;
@@ -142,7 +142,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       stages,
       async restartTemporal(how) {
         const startedAt = Date.now();
-        if (how === 'SIGKILL') {
+        if (temporal.process.done) {
+          // Already down (killed by the caller).
+        } else if (how === 'SIGKILL') {
           process.kill(temporal.process.pid, 'SIGKILL');
           await temporal.process.exited;
         } else {

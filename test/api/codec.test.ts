@@ -146,7 +146,9 @@ describe('codec browser session', () => {
     const encoded = await request(app).post('/codec/encode').set('Origin', uiOrigin).set('Cookie', cookie).send(input).expect(200);
     await request(app).post('/codec/decode').set('Cookie', cookie).send(encoded.body).expect(200, input);
     await request(app).post('/codec/decode').set('Cookie', cookie).set('Content-Type', 'text/plain').send(JSON.stringify(input)).expect(415);
-    await request(app).post('/codec/decode').set('Cookie', 'tether_codec_session=1.forged').send(input).expect(401);
+    const forged = await request(app).post('/codec/decode').set('Cookie', 'tether_codec_session=1.forged').send(input).expect(401);
+    // No Basic challenge on the UI's fetches: the browser would hold them for a login prompt.
+    expect(forged.headers['www-authenticate']).toBe('Bearer realm="tether"');
   });
 
   it('expires sessions and revokes them when the admin token changes', () => {

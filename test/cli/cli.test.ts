@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { buildProgram } from '../../src/cli/main';
 import { version } from '../../package.json';
 import { buildTetherPackage, runTether } from '../support/built-tether';
@@ -83,6 +83,22 @@ test('a start with several bad settings reports every one of them, one line each
     'Invalid setting TETHER_SPI_PASSWORD: must be at least 8 characters',
     'Invalid setting TETHER_SPI_TOKEN: must be at least 16 characters',
   ]);
+});
+
+test('check-config reports what a production start requires, and a malformed codec key, without writing anything', async () => {
+  const env = { ...process.env, NODE_ENV: 'production', TETHER_CONFIG: '', TETHER_ADMIN_TOKEN: '', TETHER_SPI_USER: '', TETHER_SPI_PASSWORD: '', TETHER_SPI_TOKEN: '', TETHER_CODEC_KEY: '', TETHER_DATA_DIR: `${root}/data` };
+  const result = await runTether(root, ['check-config'], { env });
+  expect(result.code).toBe(1);
+  expect(result.stderr.trim().split('\n')).toEqual([
+    'Invalid setting TETHER_ADMIN_TOKEN: required when NODE_ENV=production',
+    'Invalid setting TETHER_SPI_USER/TETHER_SPI_PASSWORD or TETHER_SPI_TOKEN: required when NODE_ENV=production',
+    expect.stringMatching(/^Invalid setting TETHER_CODEC_KEY: required when NODE_ENV=production/),
+    '3 problems found; a start would stop here.',
+  ]);
+  const badKey = await runTether(root, ['check-config'], { env: { ...env, NODE_ENV: 'development', TETHER_CODEC_KEY: 'not*base64' } });
+  expect(badKey.code).toBe(1);
+  expect(badKey.stderr).toContain('TETHER_CODEC_KEY');
+  expect(existsSync(`${root}/data`)).toBe(false);
 });
 
 test('replay of a history file that does not exist exits 1 naming it', async () => {

@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { codecAllowedOrigins } from '../../src/api/routes/codec';
 import { parseSettings, SettingsSchema } from '../../src/config/settings';
 import { tetherSearchAttributeKeys } from '../../src/contracts/search-attributes';
+import { TEMPORAL_SERVER_VERSION } from '../../src/cluster/server-binaries';
 
 interface Service {
   image?: string;
@@ -43,8 +44,10 @@ const healthCommand = (service: Service) => service.healthcheck!.test.join(' ');
 
 describe('docker-compose.yml', () => {
   it('describes the production topology', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'platform', 'postgresql', 'temporal', 'temporal-setup', 'temporal-ui', 'worker']);
-    expect(services.temporal!.image).toMatch(/^temporalio\/auto-setup:1\.29\./);
+    expect(Object.keys(services).sort()).toEqual(['api', 'platform', 'postgresql', 'temporal', 'temporal-schema', 'temporal-setup', 'temporal-ui', 'worker']);
+    // The server image, not auto-setup (a development image): the schema job prepares the databases.
+    expect(services.temporal!.image).toBe(`temporalio/server:${TEMPORAL_SERVER_VERSION}`);
+    expect(Object.values(services).map((service) => service.image)).not.toContainEqual(expect.stringContaining('auto-setup'));
     expect(services.temporal!.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
     for (const name of tetherServices) {
       expect(services[name]!.build).toBe('.');
@@ -55,7 +58,7 @@ describe('docker-compose.yml', () => {
 
   it('health-checks every long-running service, the API through GET /health/ready', () => {
     for (const [name, service] of Object.entries(services)) {
-      if (name === 'temporal-setup') continue;
+      if (name === 'temporal-setup' || name === 'temporal-schema') continue;
       expect({ name, hasHealthcheck: (service.healthcheck?.test?.length ?? 0) > 0 }).toEqual({ name, hasHealthcheck: true });
     }
     expect(healthCommand(services.api!)).toContain('http://127.0.0.1:3000/health/ready');
@@ -68,7 +71,8 @@ describe('docker-compose.yml', () => {
 
   it('starts each service after what it needs is healthy', () => {
     const dependsOn = (name: string) => Object.fromEntries(Object.entries(services[name]!.depends_on ?? {}).map(([dep, { condition }]) => [dep, condition]));
-    expect(dependsOn('temporal')).toEqual({ postgresql: 'service_healthy' });
+    expect(dependsOn('temporal-schema')).toEqual({ postgresql: 'service_healthy' });
+    expect(dependsOn('temporal')).toEqual({ postgresql: 'service_healthy', 'temporal-schema': 'service_completed_successfully' });
     expect(dependsOn('temporal-setup')).toEqual({ temporal: 'service_healthy' });
     expect(dependsOn('temporal-ui')).toEqual({ temporal: 'service_healthy' });
     for (const name of ['api', 'worker']) {
@@ -77,12 +81,23 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('registers every Tether search attribute as Keyword', () => {
+  it('creates both databases and brings their schemas to the version of the server it runs (admin-tools job)', () => {
+    const command = ([] as string[]).concat(services['temporal-schema']!.command ?? []).join(' ');
+    expect(command).toContain('for db in temporal:temporal temporal_visibility:visibility');
+    for (const step of ['--quiet create-database', '--quiet setup-schema -v 0.0', 'update-schema -d /etc/temporal/schema/postgresql/v12/$$schema/versioned']) {
+      expect(command).toContain(step);
+    }
+    expect(envOf(services['temporal-schema']!)).toMatchObject({ SQL_PLUGIN: 'postgres12', SQL_HOST: 'postgresql', SQL_PASSWORD: dotEnv.POSTGRES_PASSWORD });
+    expect(interpolate(services['temporal-schema']!.image!, dotEnv)).toBe(`temporalio/admin-tools:${TEMPORAL_SERVER_VERSION}`);
+  });
+
+  it('creates the namespace and registers every Tether search attribute as Keyword', () => {
     const command = ([] as string[]).concat(services['temporal-setup']!.command ?? []).join(' ');
     for (const key of tetherSearchAttributeKeys) {
       expect(command).toContain(`--name ${key.name} --type Keyword`);
     }
     expect(command).toContain('--address temporal:7233 --namespace default');
+    expect(command).toContain('temporal operator namespace create --address temporal:7233 --namespace default');
   });
 
   it('points the Temporal UI at the API codec endpoint, whose CORS allows the UI origin', () => {

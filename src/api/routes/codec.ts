@@ -78,12 +78,22 @@ function codecCors(allowedOrigins: string[]): Middleware {
 }
 
 /**
- * Calls without an Authorization header (a browser's: session cookie, dev loopback) must be JSON, so a browser
- * always preflights them and CORS decides: no other site can make a browser post to the codec.
+ * A 401 from a conversion challenges Bearer only: a Basic challenge would make the browser hold the UI's
+ * fetch for a login prompt (Chromium waits, headless forever). Logging in is `GET /codec/login`'s job.
+ */
+const bearerChallenge: Middleware = (ctx, next) => {
+  ctx.state.challenges = ['Bearer realm="tether"'];
+  return next();
+};
+
+/**
+ * Calls a browser authenticates by itself (session cookie, remembered Basic login, dev loopback) must be JSON,
+ * so a browser always preflights them and CORS decides: no other site can make a browser post to the codec.
+ * Only a Bearer token, which a browser never adds on its own, may skip that.
  */
 function convert(codec: PayloadCodec, action: 'encode' | 'decode'): Middleware {
   return async (ctx) => {
-    if (!ctx.get('authorization') && !ctx.is('application/json')) {
+    if (ctx.state.principal !== 'admin' && !ctx.is('application/json')) {
       throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Codec calls from a browser must send Content-Type: application/json');
     }
     const { payloads } = parseOrThrow(CodecPayloads, ctx.request.body);
@@ -117,7 +127,7 @@ export function codecConversionRoutes<A extends string>(codec: PayloadCodec, all
         auth,
         body: CodecPayloads,
         responses: { 200: { description: `The ${action}d payloads`, schema: CodecPayloads }, 400: codecError },
-        before: [cors],
+        before: [cors, bearerChallenge],
         handler: convert(codec, action),
       },
       {
