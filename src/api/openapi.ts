@@ -47,6 +47,28 @@ function toSchema(schema: z.ZodType, io: 'input' | 'output') {
 
 const toOpenApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
 
+/**
+ * Answers every route can give besides its own: 401/403 where credentials are required, 400 where a path
+ * parameter, query or body is checked, 413/415 where a body is read. Documented from the declaration, so the
+ * document cannot forget them.
+ */
+function standardResponses(doc: OperationDoc): OperationDoc['responses'] {
+  const schema = doc.errorSchema ?? ErrorBody;
+  const responses: OperationDoc['responses'] = {};
+  if (Object.keys(paramsSchema(doc).shape).length > 0 || doc.query !== undefined || doc.body !== undefined) {
+    responses[400] = { description: 'Invalid path parameter, query or body; details name each field', schema };
+  }
+  if (doc.auth !== 'public') {
+    responses[401] = { description: 'Missing or wrong credentials', schema };
+    responses[403] = { description: 'Valid credentials of a caller this operation does not admit', schema };
+  }
+  if (doc.body) {
+    responses[413] = { description: 'Body over the size limit', schema };
+    responses[415] = { description: 'Body not JSON', schema };
+  }
+  return responses;
+}
+
 function operation(doc: OperationDoc) {
   const pathParams = Object.entries(paramsSchema(doc).shape).map(([name, schema]) => ({ name, in: 'path', required: true, schema: toSchema(schema as z.ZodType, 'input') }));
   const queryParams = doc.query
@@ -66,7 +88,7 @@ function operation(doc: OperationDoc) {
     ...(pathParams.length + queryParams.length + headerParams.length ? { parameters: [...pathParams, ...queryParams, ...headerParams] } : {}),
     ...(doc.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(doc.body, 'input') } } } } : {}),
     responses: Object.fromEntries(
-      Object.entries(doc.responses).map(([status, response]) => [
+      Object.entries({ ...standardResponses(doc), ...doc.responses }).map(([status, response]) => [
         status,
         {
           description: response.description,

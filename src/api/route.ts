@@ -28,6 +28,8 @@ export interface RouteDoc<A extends string = string> {
   /** Extra request headers the operation reads (e.g. Idempotency-Key). */
   headers?: Record<string, string>;
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+  /** The body of this route's errors when not the JSON error body (Egeria's envelope); documents 400/401/403/413/415. */
+  errorSchema?: z.ZodType;
 }
 
 /** One route: its documentation, who may call it and its handler, declared together. */
@@ -112,6 +114,7 @@ export function buildRouter<A extends string, P extends string>(
 ): Router {
   checkDeclarations(routes, authentication.policies);
   const router = new Router({ sensitive: true, strict: false });
+  router.use(preferSpecificRoutes(router));
   const body = jsonBody(options.bodyLimitBytes);
   for (const route of routes) {
     router[route.method](route.path, ...(route.before ?? []), guard(route.auth, authentication), checkParams(paramsSchema(route)), body, route.handler);
@@ -137,22 +140,47 @@ export function canonicalPaths(): Middleware {
   };
 }
 
+interface MatchedLayer {
+  path: string | RegExp;
+  methods: string[];
+}
+
+/** Literal segments of a route path: of the routes matching a path, those with the most literal segments own it. */
+const literalSegments = (path: string | RegExp) => String(path).split('/').filter((segment) => segment && !segment.startsWith(':') && !segment.startsWith('*')).length;
+
 /**
- * After the router: a path some route matches but not with this method answers 405 with `Allow` (any method,
- * TRACE included); OPTIONS answers 204 with `Allow`. Paths no route matches fall through to 404.
+ * The methods a path answers: those of its most specific matching routes (`/health/live` is the health route's,
+ * though the SPI's `/{connector}/{action}` matches it too). Empty when no route matches the path.
+ */
+export function allowedMethods(layers: readonly MatchedLayer[]): string[] {
+  const routes = layers.filter((layer) => layer.methods.length > 0);
+  const best = Math.max(...routes.map((layer) => literalSegments(layer.path)));
+  return [...new Set(routes.filter((layer) => literalSegments(layer.path) === best).flatMap((layer) => layer.methods))];
+}
+
+function refuseMethod(ctx: Context, allow: string[]): never {
+  ctx.set('Allow', allow.join(', '));
+  throw new ApiError(405, 'METHOD_NOT_ALLOWED', `${ctx.method} is not allowed on ${ctx.path}; allowed: ${allow.join(', ')}`);
+}
+
+/** Before any route runs: a method the path's most specific routes lack is refused, not handed to a looser route. */
+function preferSpecificRoutes(router: Router): Middleware {
+  return async (ctx, next) => {
+    const allow = allowedMethods(router.match(ctx.path, ctx.method).path as MatchedLayer[]);
+    if (allow.length > 0 && !allow.includes(ctx.method)) refuseMethod(ctx, allow);
+    return next();
+  };
+}
+
+/**
+ * After the router: a path some route matches, but not with this method, answers 405 with `Allow` (any method,
+ * OPTIONS and TRACE included, never 501). Paths no route matches fall through to 404.
  */
 export function methodNotAllowed(): Middleware {
   return async (ctx, next) => {
     await next();
     if (ctx.status !== 404 || ctx.body !== undefined) return;
-    const matched = ((ctx as { matched?: Array<{ methods: string[] }> }).matched ?? []).flatMap((layer) => layer.methods);
-    if (matched.length === 0) return;
-    const allow = [...new Set(matched)].join(', ');
-    ctx.set('Allow', allow);
-    if (ctx.method === 'OPTIONS') {
-      ctx.status = 204;
-      return;
-    }
-    throw new ApiError(405, 'METHOD_NOT_ALLOWED', `${ctx.method} is not allowed on ${ctx.path}; allowed: ${allow}`);
+    const allow = allowedMethods((ctx as { matched?: MatchedLayer[] }).matched ?? []);
+    if (allow.length > 0) refuseMethod(ctx, allow);
   };
 }

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { httpUrl } from './http-url';
-import { nameProblem, type NameKind } from './names';
+import { nameLimits, namePatterns, nameProblem, type NameKind } from './names';
 
 /** A name the daemon builds workflow ids from, with its documented limits (names.ts); the message names the field (`label`). */
 export function daemonName(kind: NameKind, label: string = kind) {
@@ -15,7 +15,9 @@ export function daemonName(kind: NameKind, label: string = kind) {
     .superRefine((value, ctx) => {
       const problem = nameProblem(kind, value);
       if (problem) ctx.addIssue({ code: 'custom', message: `${label} ${problem}` });
-    });
+    })
+    // The OpenAPI document states the same rules (the limit is in UTF-8 bytes, so at most as many characters).
+    .meta({ pattern: namePatterns[kind], maxLength: nameLimits[kind] });
 }
 
 /** Egeria's integration group configuration (seed 001); properties Tether does not know are ignored. */

@@ -7,6 +7,12 @@ const keyword = z.string().regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, ".", "_
 export const ExecutionStatus = z.enum(['Running', 'Completed', 'Failed', 'Canceled', 'Terminated', 'ContinuedAsNew', 'TimedOut']);
 export type ExecutionStatus = z.infer<typeof ExecutionStatus>;
 
+/** A pattern matching any of the words in any letter case (JSON-schema patterns have no case-insensitive flag). */
+function anyCase(words: readonly string[]): RegExp {
+  const letters = (word: string) => [...word].map((c) => (c.toLowerCase() === c.toUpperCase() ? c : `[${c.toLowerCase()}${c.toUpperCase()}]`)).join('');
+  return new RegExp(`^(?:${words.map(letters).join('|')})$`);
+}
+
 /** Query of `GET /admin/executions`. */
 export const ExecutionListQuery = z.object({
   connector: keyword.optional().describe("connector path, e.g. 'myconnector'"),
@@ -17,6 +23,7 @@ export const ExecutionListQuery = z.object({
   environment: keyword.optional().describe('behaviour executions of this environment'),
   status: z
     .string()
+    .regex(anyCase(ExecutionStatus.options), `one of ${ExecutionStatus.options.join(', ')} (any case)`)
     .transform((value) => ExecutionStatus.options.find((status) => status.toLowerCase() === value.toLowerCase()) ?? value)
     .pipe(ExecutionStatus)
     .optional(),

@@ -28,6 +28,13 @@ const forbiddenText: Record<NameKind, string> = {
   connectorName: 'must not contain "/" or control characters',
 };
 
+/** The same rules as a JSON-schema pattern (for the OpenAPI document): some non-space character, none forbidden. */
+export const namePatterns: Record<NameKind, string> = {
+  serverName: '^(?!\\s*$)[^/\'"\\\\\\u0000-\\u001f\\u007f-\\u009f]*$',
+  integrationGroupQualifiedName: '^(?!\\s*$)[^\\u0000-\\u001f\\u007f-\\u009f]*$',
+  connectorName: '^(?!\\s*$)[^/\\u0000-\\u001f\\u007f-\\u009f]*$',
+};
+
 const utf8Length = (value: string) => new TextEncoder().encode(value).length;
 
 /** Why a value is not a valid name of that kind (without the field name), or undefined when it is. */

@@ -17,7 +17,7 @@ const requiredOr = (type: SpiInputType) => ({
   error: (issue: { input?: unknown }) => (issue.input === undefined ? 'required' : `expected ${type}`),
 });
 
-const isoDateTime = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+const isoDateTime = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 
 /** Parses ISO 8601 text to a Date, or undefined when it is not a real instant (e.g. February 30th). */
 export function parseIsoDateTime(text: string): Date | undefined {
@@ -52,7 +52,9 @@ export function inputTypeSchema(type: SpiInputType): z.ZodType {
       return z
         .string(requiredOr('DateTime'))
         .refine((text) => parseIsoDateTime(text) !== undefined, 'expected DateTime (ISO 8601, e.g. 2021-11-27T21:30:56.800+0000)')
-        .transform((text) => parseIsoDateTime(text)!.toISOString());
+        .transform((text) => parseIsoDateTime(text)!.toISOString())
+        // Documented as RFC 3339 date-time (a subset of what is accepted: offsets without a colon, a space for T).
+        .meta({ format: 'date-time' });
     case 'Object':
       return z.custom<unknown>((value) => value !== undefined, 'required');
   }

@@ -6,7 +6,7 @@ import type { Route } from '../../src/api/route';
 import { apiRoutes, createApiRouter } from '../../src/api/routers';
 import { issueCodecSession } from '../../src/api/codec-session';
 import { apiPolicies } from '../../src/api/auth';
-import { buildRouter } from '../../src/api/route';
+import { allowedMethods, buildRouter } from '../../src/api/route';
 import { hubAuthentication, hubPolicies } from '../../src/platform/auth';
 import { BehaviourStore } from '../../src/platform/behaviour-store';
 import { CredentialStore } from '../../src/platform/credential-store';
@@ -89,24 +89,28 @@ interface Outcome {
 
 async function sweep(server: Server): Promise<Outcome> {
   // The router serves exactly the table, in order: the table is what the router was built from.
-  const served = server.router.stack.map((layer) => `${layer.methods.filter((m) => m !== 'HEAD').join(',')} ${layer.path}`);
+  const layers = server.router.stack.filter((layer) => layer.methods.length > 0);
+  const served = layers.map((layer) => `${layer.methods.filter((m) => m !== 'HEAD').join(',')} ${layer.path}`);
   expect(served).toEqual(server.routes.map((route) => `${route.method.toUpperCase()} ${route.path}`));
   const outcome: Outcome = { tried: 0, skippedAdmitted: 0, failures: [] };
   const requests: Array<() => Promise<void>> = [];
   for (const route of server.routes) {
     const method = route.method.toUpperCase();
     for (const { spelling, path, canonical } of spellings(concretePath(route.path))) {
-      // Which route the router itself picks for this spelling, if any: its declaration decides.
-      const matched = canonical ? server.router.match(path.split('?')[0]!, method).pathAndMethod.find((layer) => layer.methods.length > 0) : undefined;
-      const decider = matched ? server.routes[server.router.stack.indexOf(matched)] : undefined;
+      // Which route the router itself picks for this spelling, if any: its declaration decides. A method the
+      // path's most specific routes lack is refused (405) before any route runs.
+      const match = server.router.match(path.split('?')[0]!, method);
+      const allow = allowedMethods(match.path);
+      const matched = canonical && (allow.length === 0 || allow.includes(method)) ? match.pathAndMethod.find((layer) => layer.methods.length > 0) : undefined;
+      const decider = matched ? server.routes[layers.indexOf(matched)] : undefined;
       for (const caller of callers) {
         const principal = server.principalOf(caller);
         if (decider && (decider.auth === 'public' || server.policies[decider.auth]!.includes(principal))) {
           outcome.skippedAdmitted++;
           continue;
         }
-        // With no route for this method: 404, or 405 naming the methods that exist (OPTIONS: 204 with Allow).
-        const unmatched = method === 'OPTIONS' ? [204, 404] : [404, 405];
+        // With no route for this method: 404, or 405 naming the methods that exist.
+        const unmatched = allow.length > 0 ? [405] : [404];
         const expected = !canonical ? [400] : !decider ? unmatched : principal === 'none' || principal === 'invalid' ? [401] : [403];
         requests.push(async () => {
           const response = await rawRequest(server.url, method, path, caller.headers, method === 'POST' || method === 'PUT' ? '{}' : undefined);

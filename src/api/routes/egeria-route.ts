@@ -49,6 +49,7 @@ export function egeriaRoutes(service: EgeriaService, prefixes: string[], serverN
   return prefixes.flatMap((prefix) =>
     operations.map((operation): ApiRoute => {
       const envelope = EgeriaEnvelope(operation.responseClass, operation.payload);
+      const errorEnvelope = EgeriaEnvelope(operation.responseClass);
       const path = `${prefix}${operation.path}`;
       return {
         method: operation.method,
@@ -61,9 +62,10 @@ export function egeriaRoutes(service: EgeriaService, prefixes: string[], serverN
         body: operation.body,
         responses: {
           200: { description: `${operation.responseClass}; an error is relatedHTTPCode ≥ 400 with the FFDC exception fields`, schema: envelope },
-          401: { description: 'Missing or wrong admin token (UserNotAuthorizedException envelope)', schema: envelope },
-          403: { description: 'Credentials not allowed here (UserNotAuthorizedException envelope)', schema: envelope },
+          401: { description: 'Missing or wrong admin token (UserNotAuthorizedException envelope)', schema: errorEnvelope },
+          403: { description: 'Credentials not allowed here (UserNotAuthorizedException envelope)', schema: errorEnvelope },
         },
+        errorSchema: errorEnvelope,
         before: [egeriaErrors(operation.responseClass, service, operation.operation, log)],
         handler: operation.handler,
       };
