@@ -6,13 +6,13 @@
 #   scripts/schemathesis.sh                 # starts `tether dev` on spare ports, fuzzes it, stops it
 #   TETHER_URL=http://127.0.0.1:3000 TETHER_ADMIN_TOKEN=… TETHER_SPI_USER=… TETHER_SPI_PASSWORD=… scripts/schemathesis.sh
 #
-# MAX_EXAMPLES (default 60) is per operation and per credential; with ~40 operations that is several
+# MAX_EXAMPLES (default 30) is per operation and per credential; with ~40 operations that is several
 # thousand cases. Requires `schemathesis` on PATH (`pip install schemathesis`), or SCHEMATHESIS=/path/to/st.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 st="${SCHEMATHESIS:-st}"
-max_examples="${MAX_EXAMPLES:-60}"
+max_examples="${MAX_EXAMPLES:-30}"
 started_pid=""
 
 if [[ -z "${TETHER_URL:-}" ]]; then
@@ -33,13 +33,24 @@ if [[ -z "${TETHER_URL:-}" ]]; then
 fi
 
 basic="$(printf '%s:%s' "$TETHER_SPI_USER" "$TETHER_SPI_PASSWORD" | base64 -w0)"
+# Egeria's paths answer every outcome with HTTP 200 and the outcome in the envelope's relatedHTTPCode (as Egeria
+# does; 401/403 keep their status), so the check that invalid data gets a 4xx status cannot hold there; their
+# envelopes are still checked against the document. Everything else runs every check.
+egeria_paths='^/(open-metadata|servers)/'
 run() {
-  local who="$1" header="$2"
+  local who="$1" header="$2" rc=0
   echo "== schemathesis as $who"
-  "$st" --config-file scripts/schemathesis.toml run "$TETHER_URL/openapi.json" \
+  fuzz "$who" "$header" --exclude-path-regex "$egeria_paths" --checks all || rc=1
+  echo "== schemathesis as $who on Egeria's paths"
+  fuzz "$who-egeria" "$header" --include-path-regex "$egeria_paths" --checks all --exclude-checks negative_data_rejection || rc=1
+  return "$rc"
+}
+fuzz() {
+  local who="$1" header="$2"
+  shift 2
+  "$st" run "$TETHER_URL/openapi.json" "$@" \
     --url "$TETHER_URL" \
     --header "Authorization: $header" \
-    --checks all \
     --max-examples "$max_examples" \
     --workers 2 \
     --request-timeout 60 \
