@@ -33,18 +33,26 @@ if [[ -z "${TETHER_URL:-}" ]]; then
 fi
 
 basic="$(printf '%s:%s' "$TETHER_SPI_USER" "$TETHER_SPI_PASSWORD" | base64 -w0)"
-# Egeria's paths answer every outcome with HTTP 200 and the outcome in the envelope's relatedHTTPCode (as Egeria
-# does; 401/403 keep their status), so the check that invalid data gets a 4xx status cannot hold there; their
-# envelopes are still checked against the document. Everything else runs every check.
+# Operations are fuzzed in three groups, each with every check but one justified exception:
+# - Egeria's paths answer every outcome with HTTP 200 and the outcome in the envelope's relatedHTTPCode (as Egeria
+#   does; 401/403 keep their status), so "invalid data gets a 4xx status" cannot hold there; their envelopes are
+#   still checked against the document.
+# - A group definition's connector names must be unique within the group, which JSON Schema cannot state, so a
+#   schema-valid definition may be refused (400 naming the duplicate): "valid data is accepted" is left out there.
 egeria_paths='^/(open-metadata|servers)/'
+metadata_paths='^/metadata/'
 run() {
   local who="$1" header="$2" rc=0
   echo "== schemathesis as $who"
-  fuzz "$who" "$header" --exclude-path-regex "$egeria_paths" --checks all || rc=1
+  fuzz "$who" "$header" --exclude-path-regex "$egeria_paths" --exclude-path-regex "$metadata_paths" --checks all || rc=1
   echo "== schemathesis as $who on Egeria's paths"
   fuzz "$who-egeria" "$header" --include-path-regex "$egeria_paths" --checks all --exclude-checks negative_data_rejection || rc=1
+  echo "== schemathesis as $who on the metadata service"
+  fuzz "$who-metadata" "$header" --include-path-regex "$metadata_paths" --checks all --exclude-checks positive_data_acceptance || rc=1
   return "$rc"
 }
+# One worker: with two, schemathesis 4.32 on CPython 3.11 crashed in its own code ("AST constructor recursion
+# depth mismatch"), a tool error that is no finding about Tether.
 fuzz() {
   local who="$1" header="$2"
   shift 2
@@ -52,7 +60,7 @@ fuzz() {
     --url "$TETHER_URL" \
     --header "Authorization: $header" \
     --max-examples "$max_examples" \
-    --workers 2 \
+    --workers 1 \
     --request-timeout 60 \
     --suppress-health-check all \
     --seed 10 \
