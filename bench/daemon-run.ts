@@ -14,6 +14,14 @@ export interface DaemonResult {
   secondsToAllStarted?: number | null;
   statusCounts?: Record<string, number>;
   statusPolls?: number;
+  /** Status calls that failed (e.g. timed out under load) while waiting, and the first one's message. */
+  statusErrors?: number;
+  firstStatusError?: string;
+  /** Wall time of `GET …/status` listing every connector, measured after all were RUNNING (ms). */
+  statusMs?: { p50: number; max: number; samples: number };
+  /** CPU of the whole process (worker, API, bench) while every connector idles between refreshes, % of one core. */
+  idleCpuPercent?: number;
+  idleCpuSeconds?: number;
   timedOut?: boolean;
   skipped?: string;
 }
@@ -34,7 +42,7 @@ const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
  * The daemon scale run (DESIGN §5): N integration connectors of the no-op `tether.bench` type in one group
  * definition, the group configured in one admin call, then GET /status until all are RUNNING.
  */
-export async function runDaemonScale(options: { tetherUrl: string; adminToken: string; connectors: number; timeoutMs: number }): Promise<DaemonResult> {
+export async function runDaemonScale(options: { tetherUrl: string; adminToken: string; connectors: number; timeoutMs: number; idleSeconds: number }): Promise<DaemonResult> {
   const { connectors } = options;
   const auth = { authorization: `Bearer ${options.adminToken}` };
   const url = (path: string) => new URL(path, options.tetherUrl);
@@ -67,18 +75,27 @@ export async function runDaemonScale(options: { tetherUrl: string; adminToken: s
     throw new Error(`configure group answered ${configure.status}: ${JSON.stringify(configure.body).slice(0, 300)}`);
   }
 
+  const statusUrl = url(`/servers/${SERVER}/open-metadata/integration-daemon/status`);
   const progress = new ProgressBar(connectors);
   let polls = 0;
+  let statusErrors = 0;
+  let firstStatusError: string | undefined;
+  let lastListed: { connectorStatus: string }[] = [];
   let allStartedAt: number | null = null;
   let counts: Record<string, number> = {};
   const deadline = started + options.timeoutMs;
   for (;;) {
-    const status = await callJson('GET', url(`/servers/${SERVER}/open-metadata/integration-daemon/status`), undefined, auth);
     polls++;
-    const body = status.body as StatusBody;
-    if (status.status !== 200 || body.relatedHTTPCode !== 200) throw new Error(`GET status answered ${status.status}: ${JSON.stringify(status.body).slice(0, 300)}`);
-    const group = body.integrationDaemonStatus?.integrationGroupSummaries?.find((candidate) => candidate.integrationGroupName === GROUP);
-    const listed = group?.integrationConnectorReports ?? [];
+    let listed: { connectorStatus: string }[];
+    try {
+      listed = await groupConnectors(statusUrl, auth);
+    } catch (err) {
+      // A status call that fails under load is a finding, not the end of the run: count it and ask again.
+      statusErrors++;
+      firstStatusError ??= (err as Error).message.slice(0, 300);
+      listed = lastListed;
+    }
+    lastListed = listed;
     counts = {};
     for (const connector of listed) counts[connector.connectorStatus] = (counts[connector.connectorStatus] ?? 0) + 1;
     if (allStartedAt === null && listed.length >= connectors) allStartedAt = Date.now();
@@ -93,10 +110,14 @@ export async function runDaemonScale(options: { tetherUrl: string; adminToken: s
       secondsToAllStarted: allStartedAt === null ? null : Math.round(((allStartedAt - started) / 1000) * 100) / 100,
       statusCounts: counts,
       statusPolls: polls,
+      ...(statusErrors ? { statusErrors, firstStatusError } : {}),
     });
     if (running >= connectors) {
       progress.finish();
-      return result(Math.round(((Date.now() - started) / 1000) * 100) / 100);
+      const secondsToAllRunning = Math.round(((Date.now() - started) / 1000) * 100) / 100;
+      const idleCpuPercent = await idleCpu(options.idleSeconds);
+      const statusMs = await timedStatus(statusUrl, auth, connectors);
+      return { ...result(secondsToAllRunning), idleCpuPercent, idleCpuSeconds: options.idleSeconds, statusMs };
     }
     if (Date.now() > deadline) {
       progress.finish();
@@ -105,4 +126,35 @@ export async function runDaemonScale(options: { tetherUrl: string; adminToken: s
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+}
+
+/** CPU the process uses over `seconds` of idling (user + system, % of one core). */
+async function idleCpu(seconds: number): Promise<number> {
+  const before = process.cpuUsage();
+  const t0 = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const used = process.cpuUsage(before);
+  return Math.round(((used.user + used.system) / 1000 / (performance.now() - t0)) * 1000) / 10;
+}
+
+/** Times a few status calls listing every connector (each must list them all). */
+async function timedStatus(statusUrl: URL, auth: Record<string, string>, connectors: number): Promise<{ p50: number; max: number; samples: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    const listed = (await groupConnectors(statusUrl, auth)).length;
+    times.push(performance.now() - t0);
+    if (listed < connectors) throw new Error(`GET status listed ${listed} of ${connectors} connectors`);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: Math.round(times[2]!), max: Math.round(times[4]!), samples: times.length };
+}
+
+/** The bench group's connector reports from one `GET …/status`. */
+async function groupConnectors(statusUrl: URL, auth: Record<string, string>): Promise<{ connectorStatus: string }[]> {
+  const status = await callJson('GET', statusUrl, undefined, auth);
+  const body = status.body as StatusBody;
+  if (status.status !== 200 || body.relatedHTTPCode !== 200) throw new Error(`GET status answered ${status.status}: ${JSON.stringify(status.body).slice(0, 300)}`);
+  const group = body.integrationDaemonStatus?.integrationGroupSummaries?.find((candidate) => candidate.integrationGroupName === GROUP);
+  return group?.integrationConnectorReports ?? [];
 }

@@ -1,3 +1,4 @@
+import type { BehavioursBenchResult } from './behaviours';
 import type { DaemonResult } from './daemon-run';
 import type { Measurement } from './load';
 
@@ -16,7 +17,9 @@ export interface RunRow {
 }
 
 export interface AblationRow extends RunRow {
-  /** The fast-path choice this variant switches off. */
+  /** The variant this one differs from by one thing. */
+  baseline: string;
+  /** That one thing: a fast-path choice switched off, or a cost of Tether's added. */
   disables: string;
   description: string;
 }
@@ -35,10 +38,12 @@ export interface BenchReport {
   environment: Record<string, unknown>;
   runs: RunRow[];
   ablations: AblationRow[];
-  ratios: Record<string, number | null>;
+  ratios: Ratios;
   goals: Goal[];
   fastPath: Record<string, unknown>;
   daemon: DaemonResult;
+  /** Deploy-to-first-call and behaviour vs built-in action through the hub (bench/behaviours.ts). */
+  behaviours?: BehavioursBenchResult;
 }
 
 const round = (value: number, digits = 3) => (Number.isFinite(value) ? Math.round(value * 10 ** digits) / 10 ** digits : NaN);
@@ -66,32 +71,49 @@ function find(rows: RunRow[], variant: string, concurrency: number): RunRow | un
 
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || !b || !Number.isFinite(a / b) ? null : round(a / b));
 
-/** Ratios between variants in this run (only same-run ratios mean anything), and the issue's goals. */
-export function ratiosOf(rows: RunRow[], concurrencies: number[]): { ratios: Record<string, number | null>; goals: Goal[] } {
-  const ratios: Record<string, number | null> = {};
-  for (const c of concurrencies) {
-    for (const other of ['plain', 'direct']) {
-      ratios[`p50 tether/${other} c=${c}`] = ratio(find(rows, 'tether', c)?.p50Ms, find(rows, other, c)?.p50Ms);
-      ratios[`p99 tether/${other} c=${c}`] = ratio(find(rows, 'tether', c)?.p99Ms, find(rows, other, c)?.p99Ms);
-      ratios[`throughput tether/${other} c=${c}`] = ratio(find(rows, 'tether', c)?.throughputPerSec, find(rows, other, c)?.throughputPerSec);
+/** The references Tether is compared with: `tuned` (the goals' reference), `plain`, `direct`. */
+export const REFERENCES = ['tuned', 'plain', 'direct'] as const;
+export type Reference = (typeof REFERENCES)[number];
+/** `ratios.tetherVsTuned` etc.: `p50 c=1` is tether's p50 over the reference's (lower is better), `throughput c=32` the other way round. */
+export type Ratios = Record<`tetherVs${Capitalize<Reference>}`, Record<string, number | null>>;
+
+const ratioKey = (reference: Reference) => `tetherVs${reference[0]!.toUpperCase()}${reference.slice(1)}` as keyof Ratios;
+
+/** Ratios between variants in this run (only same-run ratios mean anything), and the issue's goals (against `tuned`). */
+export function ratiosOf(rows: RunRow[], concurrencies: number[]): { ratios: Ratios; goals: Goal[] } {
+  const ratios = {} as Ratios;
+  for (const reference of REFERENCES) {
+    const entry: Record<string, number | null> = {};
+    for (const c of concurrencies) {
+      const tether = find(rows, 'tether', c);
+      const other = find(rows, reference, c);
+      entry[`p50 c=${c}`] = ratio(tether?.p50Ms, other?.p50Ms);
+      entry[`p99 c=${c}`] = ratio(tether?.p99Ms, other?.p99Ms);
+      entry[`throughput c=${c}`] = ratio(tether?.throughputPerSec, other?.throughputPerSec);
     }
+    ratios[ratioKey(reference)] = entry;
   }
   const low = Math.min(...concurrencies);
   const high = Math.max(...concurrencies);
-  const p50 = ratios[`p50 tether/plain c=${low}`] ?? null;
-  const throughput = ratios[`throughput tether/plain c=${high}`] ?? null;
+  const p50 = ratios.tetherVsTuned[`p50 c=${low}`] ?? null;
+  const throughput = ratios.tetherVsTuned[`throughput c=${high}`] ?? null;
   const goals: Goal[] = [
-    { name: `p50 tether/plain at c=${low}`, value: p50, goal: '<= 0.35', met: p50 === null ? null : p50 <= 0.35 },
-    { name: `throughput tether/plain at c=${high}`, value: throughput, goal: '>= 3', met: throughput === null ? null : throughput >= 3 },
+    { name: `p50 tether/tuned at c=${low}`, value: p50, goal: '<= 1.0', met: p50 === null ? null : p50 <= 1.0 },
+    { name: `throughput tether/tuned at c=${high}`, value: throughput, goal: '>= 1.0', met: throughput === null ? null : throughput >= 1.0 },
   ];
   return { ratios, goals };
 }
 
-export function daemonGoal(daemon: DaemonResult): Goal {
-  const value = daemon.secondsToAllRunning;
-  const name = `daemon: ${daemon.connectors} connectors RUNNING (s)`;
-  if (daemon.connectors !== 1000) return { name, value, goal: '<= 30 s at 1000 connectors (not run at 1000)', met: null };
-  return { name, value, goal: '<= 30', met: value === null ? false : value <= 30 };
+/** The daemon goals (issue #16): at 10,000 connectors, all RUNNING within 60 s, RSS within 1.5 GB, one status call within 1 s. */
+export function daemonGoals(daemon: DaemonResult): Goal[] {
+  const atScale = daemon.connectors >= 10_000;
+  const scaled = (goal: string) => (atScale ? goal : `${goal} at 10,000 connectors (run at ${daemon.connectors})`);
+  const met = (value: number | null | undefined, limit: number) => (!atScale ? null : value === null || value === undefined ? false : value <= limit);
+  return [
+    { name: `daemon: ${daemon.connectors} connectors RUNNING (s)`, value: daemon.secondsToAllRunning, goal: scaled('<= 60'), met: met(daemon.secondsToAllRunning, 60) },
+    { name: 'daemon: worker RSS (MB)', value: daemon.workerRssMb, goal: scaled('<= 1536'), met: met(daemon.workerRssMb, 1536) },
+    { name: 'daemon: GET status of all connectors (ms, median)', value: daemon.statusMs?.p50 ?? null, goal: scaled('<= 1000'), met: met(daemon.statusMs?.p50, 1000) },
+  ];
 }
 
 const num = (value: number | null | undefined, digits = 2) => (value === null || value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(digits));
@@ -112,29 +134,30 @@ export function formatTable(report: BenchReport): string {
   }
   lines.push('');
   const concurrencies = [...new Set(report.runs.map((row) => row.concurrency))];
-  for (const other of ['plain', 'direct']) {
-    const parts = concurrencies.map((c) => `p50 c=${c} ${num(report.ratios[`p50 tether/${other} c=${c}`])}×, ops/s c=${c} ${num(report.ratios[`throughput tether/${other} c=${c}`])}×`);
-    lines.push(`tether/${other}: ${parts.join(';  ')}`);
+  for (const reference of REFERENCES) {
+    const entry = report.ratios[ratioKey(reference)];
+    const parts = concurrencies.map((c) => `p50 c=${c} ${num(entry[`p50 c=${c}`])}×, ops/s c=${c} ${num(entry[`throughput c=${c}`])}×`);
+    lines.push(`tether/${reference}: ${parts.join(';  ')}`);
   }
   for (const goal of report.goals) {
     lines.push(`goal ${goal.name}: ${num(goal.value)} (${goal.goal}) ${goal.met === null ? '' : goal.met ? 'MET' : 'NOT MET'}`);
   }
   if (report.ablations.length) {
-    lines.push('', 'A/B (each switches one fast-path choice off; × = this variant / tether, same concurrency):');
+    lines.push('', 'A/B (each differs from its baseline by one thing; × = this variant / baseline, same concurrency):');
     for (const row of report.ablations) {
-      const base = report.runs.find((candidate) => candidate.variant === 'tether' && candidate.concurrency === row.concurrency);
+      const base = [...report.runs, ...report.ablations].find((candidate) => candidate.variant === row.baseline && candidate.concurrency === row.concurrency);
       lines.push(
-        `  without ${row.disables.padEnd(32)} c=${String(row.concurrency).padEnd(3)} p50 ${num(ratio(row.p50Ms, base?.p50Ms))}×  ops/s ${num(ratio(row.throughputPerSec, base?.throughputPerSec))}×`,
+        `  ${row.variant.padEnd(24)} vs ${row.baseline.padEnd(7)} ${row.disables.padEnd(44)} c=${String(row.concurrency).padEnd(3)} p50 ${num(ratio(row.p50Ms, base?.p50Ms))}×  ops/s ${num(ratio(row.throughputPerSec, base?.throughputPerSec))}×`,
       );
     }
   }
-  const eager = report.fastPath.eagerStart as { inProcessWorker: boolean; separateApi: boolean | null };
-  lines.push('', `eager start granted: in-process worker ${eager.inProcessWorker ? 'yes' : 'NO'}${eager.separateApi === null ? '' : `, separate API ${eager.separateApi ? 'yes' : 'no'}`}`);
+  const eager = report.fastPath.eagerStart as { inProcessWorker: boolean; tuned: boolean; separateApi: boolean | null };
+  lines.push('', `eager start granted: tuned ${eager.tuned ? 'yes' : 'NO'}, in-process worker ${eager.inProcessWorker ? 'yes' : 'NO'}${eager.separateApi === null ? '' : `, separate API ${eager.separateApi ? 'yes' : 'no'}`}`);
   const d = report.daemon;
   lines.push(
     d.skipped
       ? `daemon: skipped: ${d.skipped}`
-      : `daemon: ${d.connectors} connectors ${d.secondsToAllRunning === null ? `not all RUNNING (timed out; ${JSON.stringify(d.statusCounts)})` : `RUNNING in ${num(d.secondsToAllRunning, 1)} s`}; process RSS ${num(d.workerRssMb, 0)} MB (before ${num(d.rssBeforeMb, 0)} MB)`,
+      : `daemon: ${d.connectors} connectors ${d.secondsToAllRunning === null ? `not all RUNNING (timed out; ${JSON.stringify(d.statusCounts)})` : `RUNNING in ${num(d.secondsToAllRunning, 1)} s`}; process RSS ${num(d.workerRssMb, 0)} MB (before ${num(d.rssBeforeMb, 0)} MB)${d.statusMs ? `; GET status ${d.statusMs.p50} ms (max ${d.statusMs.max})` : ''}${d.idleCpuPercent === undefined ? '' : `; idle CPU ${num(d.idleCpuPercent, 1)}% of a core`}`,
   );
   return lines.join('\n');
 }

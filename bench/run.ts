@@ -8,11 +8,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem, platform, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BenchArgsError, parseBenchArgs, type BenchArgs } from './args';
+import { formatBehaviours, runBehavioursBench, type BehavioursBenchResult } from './behaviours';
 import { runDaemonScale, type DaemonResult } from './daemon-run';
 import { keepAliveAgent } from './http-client';
 import { Measurement, runSegment } from './load';
 import { note, ProgressBar } from './progress';
-import { daemonGoal, formatTable, ratiosOf, rowOf, type AblationRow, type BenchReport } from './report';
+import { daemonGoals, formatTable, ratiosOf, rowOf, type AblationRow, type BenchReport } from './report';
 import { startBenchStack, type Variant } from './stack';
 
 const projectRoot = resolve(__dirname, '..', '..');
@@ -77,12 +78,12 @@ async function main(): Promise<void> {
     }
     const measurements = args.daemonOnly ? [] : await measure(args, selected);
     const rows = measurements.map(rowOf);
-    const mainRows = rows.filter((row) => ['tether', 'plain', 'direct'].includes(row.variant));
+    const mainRows = rows.filter((row) => ['tether', 'tuned', 'plain', 'direct'].includes(row.variant));
     const ablations: AblationRow[] = rows
       .filter((row) => !mainRows.includes(row))
       .map((row) => {
         const variant = stack.variants.find((candidate) => candidate.name === row.variant)!;
-        return { ...row, disables: variant.ablation ?? '', description: variant.description };
+        return { ...row, baseline: variant.baseline ?? 'tether', disables: variant.ablation ?? '', description: variant.description };
       });
 
     let daemon: DaemonResult;
@@ -90,14 +91,22 @@ async function main(): Promise<void> {
       daemon = { connectors: args.connectors, secondsToAllRunning: null, workerRssMb: null, skipped: 'skipped: --skip-daemon' };
     } else {
       note(`Daemon scale run: ${args.connectors} integration connectors in one group…`);
-      const timeoutMs = Math.max(60_000, args.connectors * 120);
-      daemon = await runDaemonScale({ tetherUrl: stack.tetherUrl, adminToken: stack.adminToken, connectors: args.connectors, timeoutMs }).catch(
+      // Long enough to see the goal missed by a wide margin (60 s at 10,000), short enough for a bench: 2 min, or 30 ms per connector.
+      const timeoutMs = Math.max(120_000, args.connectors * 30);
+      daemon = await runDaemonScale({ tetherUrl: stack.tetherUrl, adminToken: stack.adminToken, connectors: args.connectors, timeoutMs, idleSeconds: args.quick ? 5 : 15 }).catch(
         (err: Error): DaemonResult => ({ connectors: args.connectors, secondsToAllRunning: null, workerRssMb: null, skipped: `failed: ${err.message}` }),
       );
     }
 
+    const behaviours: BehavioursBenchResult =
+      args.skipBehaviours || args.daemonOnly
+        ? { deployToFirstCallMs: [], deployToFirstCallMedianMs: NaN, runs: [], skipped: 'skipped: --skip-behaviours' }
+        : await runBehavioursBench({ temporalAddress: stack.temporalAddress, workflowBundlePath: stack.workflowBundlePath, rounds: args.rounds, segmentMs: args.segmentMs, deploys: args.quick ? 3 : 5 }).catch(
+            (err: Error): BehavioursBenchResult => ({ deployToFirstCallMs: [], deployToFirstCallMedianMs: NaN, runs: [], skipped: `failed: ${err.message}` }),
+          );
+
     const { ratios, goals } = ratiosOf(mainRows, args.concurrencies);
-    if (!daemon.skipped) goals.push(daemonGoal(daemon));
+    if (!daemon.skipped) goals.push(...daemonGoals(daemon));
     report = {
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
@@ -134,9 +143,10 @@ async function main(): Promise<void> {
       goals,
       fastPath: {
         eagerStart: stack.eagerStart,
-        variants: stack.variants.map(({ name, description, ablation }) => ({ name, description, ...(ablation ? { disables: ablation } : {}) })),
+        variants: stack.variants.map(({ name, description, ablation, baseline }) => ({ name, description, ...(ablation ? { disables: ablation, baseline: baseline ?? 'tether' } : {}) })),
       },
       daemon,
+      behaviours,
     };
   } finally {
     note('Stopping…');
@@ -148,7 +158,7 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${report.startedAt.replace(/:/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`${formatTable(report)}\n\nWrote ${file}\n`);
+  process.stdout.write(`${formatTable(report)}\n${report.behaviours ? `\n${formatBehaviours(report.behaviours)}\n` : ''}\nWrote ${file}\n`);
   const errors = [...report.runs, ...report.ablations].filter((row) => row.errors > 0);
   if (errors.length) {
     note(`Some calls failed: ${errors.map((row) => `${row.variant} c=${row.concurrency}: ${row.errors} (${row.firstError})`).join('; ')}`);

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker } from '@temporalio/worker';
 import Koa from 'koa';
 import type { Credentials } from '../src/config/credentials';
@@ -12,21 +12,29 @@ import { parseSettings } from '../src/config/settings';
 import { defaultActionPolicy, type ActionRequest } from '../src/contracts/action';
 import { createLogger } from '../src/logging/logger';
 import { startTether, type RunningTether } from '../src/runtime/tether';
+import { handleSpiRequest } from '../src/spi';
+import { spiDepsFor } from '../src/spi/request';
+import { AesGcmPayloadCodec } from '../src/temporal/codec';
 import { bundleTetherWorkflows } from '../src/runtime/worker';
 import { parseKeyRing } from '../src/temporal/codec/key-ring';
 import { startDevServer, type DevServer } from '../src/temporal/dev-server';
 import { resolveTemporalBinary, temporalVersion } from '../src/temporal/provision';
 import { createPlainActivities } from './activities';
+import { runNoopUpdate } from './workflows';
 import { BENCH_INSTANCE, benchRegistry, noopHandler } from './connector';
 import { postJson } from './http-client';
 import type { Operation } from './load';
 import { note } from './progress';
 
-/** A way of running the no-op; `ablation` names the fast-path choice it switches off (A/B rows). */
+/**
+ * A way of running the no-op. An A/B row names what it changes (`ablation`) against which variant
+ * (`baseline`, `tether` unless said): a fast-path choice switched off, or one of Tether's costs added to `tuned`.
+ */
 export interface Variant {
   name: string;
   description: string;
   ablation?: string;
+  baseline?: string;
   operation: Operation;
 }
 
@@ -35,8 +43,11 @@ export interface BenchStack {
   tetherUrl: string;
   adminToken: string;
   temporalCli: string;
+  /** The bench's Temporal dev server and Tether's workflow bundle, for the behaviours part (bench/behaviours.ts). */
+  temporalAddress: string;
+  workflowBundlePath: string;
   /** Whether a start through Tether's client came back with its first workflow task (eager start in effect). */
-  eagerStart: { inProcessWorker: boolean; separateApi: boolean | null };
+  eagerStart: { inProcessWorker: boolean; tuned: boolean; separateApi: boolean | null };
   stop(): Promise<void>;
 }
 
@@ -50,6 +61,7 @@ const basicAuth = `Basic ${Buffer.from(`${credentials.spiUser}:${credentials.spi
 const benchCodecKey = `bench:${Buffer.alloc(32, 7).toString('base64')}`;
 const TETHER_QUEUE = 'bench-tether';
 const PLAIN_QUEUE = 'bench-plain';
+const TUNED_QUEUE = 'bench-tuned';
 const input = { value: 'ping' };
 
 function expectEcho(answer: { status: number; body: unknown }, what: string): void {
@@ -87,8 +99,16 @@ function directApp(): Koa {
   return app;
 }
 
-/** Asks Tether's client for an eager start of one bench action and reports whether the server granted it. */
-async function eagerlyStarted(client: Client): Promise<boolean> {
+/** Starts one workflow asking for eager start and reports whether the server granted it. */
+async function eagerlyStarted(client: Client, workflowType: string, taskQueue: string, args: unknown[]): Promise<boolean> {
+  const handle = await client.workflow.start(workflowType, { taskQueue, workflowId: `bench/eager-check/${randomUUID()}`, args, requestEagerStart: true });
+  // Bounded, so a broken worker fails the bench instead of hanging it.
+  await Promise.race([handle.result(), new Promise((_, reject) => setTimeout(() => reject(new Error('the eager-start check did not complete within 30 s')), 30_000).unref())]);
+  return Boolean((handle as { eagerlyStarted?: boolean }).eagerlyStarted);
+}
+
+/** The same check for a Tether client: one bench action. */
+function tetherEagerlyStarted(client: Client): Promise<boolean> {
   const request: ActionRequest = {
     connectorPath: 'bench',
     actionPath: 'noop',
@@ -97,15 +117,7 @@ async function eagerlyStarted(client: Client): Promise<boolean> {
     inputs: input,
     policy: { ...defaultActionPolicy, timeoutSeconds: 10 },
   };
-  const handle = await client.workflow.start('executeAction', {
-    taskQueue: TETHER_QUEUE,
-    workflowId: `bench/eager-check/${randomUUID()}`,
-    args: [request],
-    requestEagerStart: true,
-  });
-  // Bounded, so a broken worker fails the bench instead of hanging it.
-  await Promise.race([handle.result(), new Promise((_, reject) => setTimeout(() => reject(new Error('the eager-start check did not complete within 30 s')), 30_000).unref())]);
-  return Boolean((handle as { eagerlyStarted?: boolean }).eagerlyStarted);
+  return eagerlyStarted(client, 'executeAction', TETHER_QUEUE, [request]);
 }
 
 /**
@@ -149,6 +161,8 @@ export async function startBenchStack(options: { ablations: boolean }): Promise<
       TETHER_ADMIN_TOKEN: credentials.adminToken,
       TETHER_SPI_USER: credentials.spiUser,
       TETHER_SPI_PASSWORD: credentials.spiPassword,
+      // The daemon run PUTs one group definition of up to 10,000 connectors (~110 bytes each).
+      TETHER_BODY_LIMIT_BYTES: String(4 * 1024 * 1024),
     };
     const settings = parseSettings(env);
     const log = createLogger(settings.LOG_LEVEL, 'tether-bench');
@@ -171,6 +185,23 @@ export async function startBenchStack(options: { ablations: boolean }): Promise<
       if (plainWorker.getState() === 'RUNNING') plainWorker.shutdown();
       await plainRun;
     });
+    // Tuned Temporal, as an expert writes it: worker and client on one NativeConnection (so the server may
+    // hand the first workflow task straight back: eager start), a local activity, the result awaited.
+    const tunedConnection = await NativeConnection.connect({ address: server.address });
+    cleanups.push(() => tunedConnection.close());
+    const tunedWorker = await Worker.create({
+      connection: tunedConnection,
+      taskQueue: TUNED_QUEUE,
+      workflowBundle: { code: plainBundle.code },
+      activities: createPlainActivities(),
+    });
+    const tunedRun = tunedWorker.run();
+    cleanups.push(async () => {
+      if (tunedWorker.getState() === 'RUNNING') tunedWorker.shutdown();
+      await tunedRun;
+    });
+    const tunedClient = new Client({ connection: tunedConnection });
+
     const plainConnection = await Connection.connect({ address: server.address });
     cleanups.push(() => plainConnection.close());
     const plainClient = new Client({ connection: plainConnection });
@@ -195,6 +226,14 @@ export async function startBenchStack(options: { ablations: boolean }): Promise<
           if ((result as { echo?: unknown }).echo !== input.value) throw new Error(`plain workflow returned ${JSON.stringify(result)}`);
         },
       },
+      {
+        name: 'tuned',
+        description: 'client.workflow.execute of a one-local-activity workflow, requestEagerStart, worker and client on one NativeConnection',
+        operation: async () => {
+          const result = await tunedClient.workflow.execute('tunedNoopWorkflow', { taskQueue: TUNED_QUEUE, workflowId: `tuned/${randomUUID()}`, args: [input], requestEagerStart: true });
+          if ((result as { echo?: unknown }).echo !== input.value) throw new Error(`tuned workflow returned ${JSON.stringify(result)}`);
+        },
+      },
       { name: 'direct', description: 'the same handler behind a bare Koa route, no Temporal', operation: spiCall(directUrl, 'noop') },
     ];
 
@@ -202,17 +241,63 @@ export async function startBenchStack(options: { ablations: boolean }): Promise<
     if (options.ablations) {
       variants.push({
         name: 'tether/regular-activity',
-        ablation: 'local activity',
+        ablation: '− local activity (regular activity)',
         description: 'as tether, the action declared execution.mode: regular',
         operation: spiCall(tether.url!, 'noop_regular'),
+      });
+      // Where Tether's time goes: the same execution without HTTP, and tuned Temporal with Tether's payload encryption.
+      const spi = spiDepsFor({ client: tether.client, registry: common.registry, log, settings });
+      const spiBody = { connectionInstanceId: BENCH_INSTANCE, inputs: input };
+      variants.push({
+        name: 'tether/no-http',
+        ablation: '− HTTP (SPI service called in-process)',
+        description: 'as tether, handleSpiRequest called in-process: validation, durable execution, no HTTP',
+        operation: async () => expectEcho(await handleSpiRequest(spi, { method: 'POST', path: '/bench/noop', headers: {}, body: spiBody }), 'handleSpiRequest'),
+      });
+      variants.push({
+        name: 'tuned/update-with-start',
+        baseline: 'tuned',
+        ablation: 'update-with-start instead of eager start + result poll',
+        description: 'as tuned, the result answered by an update sent with the start (one ExecuteMultiOperation call, no eager start)',
+        operation: async () => {
+          const startWorkflowOperation = new WithStartWorkflowOperation('updateNoopWorkflow', { taskQueue: TUNED_QUEUE, workflowId: `tuned-update/${randomUUID()}`, workflowIdConflictPolicy: 'FAIL', args: [] });
+          const result = await tunedClient.workflow.executeUpdateWithStart(runNoopUpdate, { startWorkflowOperation, args: [input] });
+          if ((result as { echo?: unknown }).echo !== input.value) throw new Error(`update-with-start returned ${JSON.stringify(result)}`);
+        },
+      });
+      const codecConnection = await NativeConnection.connect({ address: server.address });
+      cleanups.push(() => codecConnection.close());
+      const codecConverter = { payloadCodecs: [new AesGcmPayloadCodec(common.keyRing)] };
+      const codecWorker = await Worker.create({
+        connection: codecConnection,
+        taskQueue: `${TUNED_QUEUE}-codec`,
+        workflowBundle: { code: plainBundle.code },
+        activities: createPlainActivities(),
+        dataConverter: codecConverter,
+      });
+      const codecRun = codecWorker.run();
+      cleanups.push(async () => {
+        if (codecWorker.getState() === 'RUNNING') codecWorker.shutdown();
+        await codecRun;
+      });
+      const codecClient = new Client({ connection: codecConnection, dataConverter: codecConverter });
+      variants.push({
+        name: 'tuned/codec',
+        baseline: 'tuned',
+        ablation: "+ Tether's payload encryption (AES-GCM codec)",
+        description: "as tuned, with Tether's payload codec on client and worker",
+        operation: async () => {
+          const result = await codecClient.workflow.execute('tunedNoopWorkflow', { taskQueue: `${TUNED_QUEUE}-codec`, workflowId: `tuned-codec/${randomUUID()}`, args: [input], requestEagerStart: true });
+          if ((result as { echo?: unknown }).echo !== input.value) throw new Error(`tuned/codec workflow returned ${JSON.stringify(result)}`);
+        },
       });
       // An API-only Tether has its own connection and no worker on it: no eager start, the task goes through the queue.
       const apiOnly = await startTether({ ...common, settings: parseSettings(env), api: true, worker: false });
       cleanups.push(() => apiOnly.stop());
-      separateApiEager = await eagerlyStarted(apiOnly.client);
+      separateApiEager = await tetherEagerlyStarted(apiOnly.client);
       variants.push({
         name: 'tether/separate-api',
-        ablation: 'in-process worker + eager start',
+        ablation: '− in-process worker and eager start',
         description: 'as tether, through an API-only Tether whose connection has no worker (the worker is the other one)',
         operation: spiCall(apiOnly.url!, 'noop'),
       });
@@ -223,7 +308,9 @@ export async function startBenchStack(options: { ablations: boolean }): Promise<
       tetherUrl: tether.url!,
       adminToken: credentials.adminToken,
       temporalCli: cliVersion,
-      eagerStart: { inProcessWorker: await eagerlyStarted(tether.client), separateApi: separateApiEager },
+      temporalAddress: server.address,
+      workflowBundlePath: bundlePath,
+      eagerStart: { inProcessWorker: await tetherEagerlyStarted(tether.client), tuned: await eagerlyStarted(tunedClient, 'tunedNoopWorkflow', TUNED_QUEUE, [input]), separateApi: separateApiEager },
       stop,
     };
   } catch (err) {

@@ -48,10 +48,32 @@ function isRefusedArgument(err: unknown): boolean {
   return false;
 }
 
-/** Runs the calls together; a refused argument fails the activity without retries (the workflow reports it). */
-async function allOrRefused(calls: Promise<unknown>[]): Promise<void> {
+/**
+ * Calls in flight at once per activity: enough to keep Temporal busy, few enough that 10,000 connectors are
+ * not 10,000 simultaneous RPCs (which time out together instead of finishing one after the other).
+ */
+export const CLIENT_CALLS_IN_FLIGHT = 64;
+
+/**
+ * Runs the calls, {@link CLIENT_CALLS_IN_FLIGHT} at a time; a refused argument fails the activity without retries
+ * (the workflow reports it). The first failure stops further calls from starting.
+ */
+async function allOrRefused(calls: (() => Promise<unknown>)[]): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const lane = async () => {
+    while (!failed && next < calls.length) {
+      const call = calls[next++]!;
+      try {
+        await call();
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  };
   try {
-    await Promise.all(calls);
+    await Promise.all(Array.from({ length: Math.min(CLIENT_CALLS_IN_FLIGHT, calls.length) }, lane));
   } catch (err) {
     if (isRefusedArgument(err)) throw ApplicationFailure.nonRetryable(`Temporal refused the request: ${(err as Error).message}`, 'RefusedByTemporal');
     throw err;
@@ -67,7 +89,7 @@ export function createDaemonLifecycleActivities({ client, settings, registry }: 
   return {
     async syncReconcilers({ serverName, groups, removed, pollIntervalSeconds }: SyncReconcilersRequest): Promise<void> {
       await allOrRefused([
-        ...groups.map((group) =>
+        ...groups.map((group) => () =>
           client.workflow.signalWithStart('groupReconciler', {
             workflowId: reconcilerWorkflowId(serverName, group.integrationGroupQualifiedName),
             taskQueue,
@@ -80,7 +102,7 @@ export function createDaemonLifecycleActivities({ client, settings, registry }: 
             ],
           }),
         ),
-        ...removed.map((qualifiedName) =>
+        ...removed.map((qualifiedName) => () =>
           signalIfRunning(() => client.workflow.getHandle(reconcilerWorkflowId(serverName, qualifiedName)).signal(stopReconcilerSignal)),
         ),
       ]);
@@ -88,7 +110,7 @@ export function createDaemonLifecycleActivities({ client, settings, registry }: 
 
     async applyConnectorChanges({ serverName, groupQualifiedName, configure, stop }: ApplyConnectorChangesRequest): Promise<void> {
       await allOrRefused([
-        ...configure.map((definition) => {
+        ...configure.map((definition) => () => {
           const connectorPath = registry.findIntegration(definition.connectorType)?.path;
           return client.workflow.signalWithStart('integrationConnector', {
             workflowId: integrationConnectorWorkflowId(serverName, groupQualifiedName, definition.connectorName),
@@ -103,7 +125,7 @@ export function createDaemonLifecycleActivities({ client, settings, registry }: 
             ],
           });
         }),
-        ...stop.map((connectorName) =>
+        ...stop.map((connectorName) => () =>
           signalIfRunning(() =>
             client.workflow.getHandle(integrationConnectorWorkflowId(serverName, groupQualifiedName, connectorName)).signal(stopConnectorSignal),
           ),

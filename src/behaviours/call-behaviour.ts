@@ -54,11 +54,11 @@ export async function callBehaviour(deps: BehaviourCallDeps, call: BehaviourCall
       name,
       version: prepared.version,
       input: call.input ?? null,
-      activityTaskQueue: deps.manager.taskQueue,
       timeoutMs: deps.manager.settings.timeoutMs,
     };
+    // Started on the manager's own task queue: its worker has the version, and eager start hands it the first task.
     const response = await runExecution<typeof executeBehaviour>(
-      deps,
+      { ...deps, taskQueue: deps.manager.taskQueue },
       { method: 'POST', path: `/behaviours/${tenant}/${environment}/${name}`, headers: call.prefer ? { prefer: call.prefer } : {} },
       {
         workflowType: behaviourWorkflowType,

@@ -87,7 +87,7 @@ export default defineConnector({
 `,
     // its test, against a real local HTTP peer (node:test)
     [`${names.path}.test.ts`]: `// Run: node --require tether/register --test ${names.dir}/${names.path}.test.ts
-import assert from 'node:assert/strict';
+import * as assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';

@@ -1,5 +1,6 @@
 import { ApplicationFailure, condition, continueAsNew, patched, proxyLocalActivities, setHandler, allHandlersFinished, upsertMemo } from '@temporalio/workflow';
-import type { createDaemonLifecycleActivities } from '../activities/daemon-lifecycle';
+import type { RetryPolicy } from '@temporalio/common';
+import type { ApplyConnectorChangesRequest, createDaemonLifecycleActivities } from '../activities/daemon-lifecycle';
 import type { createDaemonMetadataActivities } from '../activities/daemon-metadata';
 import {
   canonicalJson,
@@ -23,10 +24,18 @@ import { historyIsLong } from './history-length';
 
 type ReconcilerActivities = ReturnType<typeof createDaemonLifecycleActivities> & ReturnType<typeof createDaemonMetadataActivities>;
 
-const { fetchGroupDefinition, applyConnectorChanges } = proxyLocalActivities<ReconcilerActivities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '500ms', maximumAttempts: 3 },
-});
+const retry: RetryPolicy = { initialInterval: '500ms', maximumAttempts: 3 };
+const { fetchGroupDefinition } = proxyLocalActivities<ReconcilerActivities>({ startToCloseTimeout: '30s', retry });
+
+/**
+ * Each change is one client call (a few in flight at a time), so the deadline grows with their number: 30 s
+ * plus 20 ms per change (10,000 connectors: 230 s), where a fixed 30 s failed every attempt past ~5,000.
+ * A local activity's timeout is not part of the recorded history, so this replays like the fixed one.
+ */
+function applyConnectorChanges(request: ApplyConnectorChangesRequest): Promise<void> {
+  const changes = request.configure.length + request.stop.length;
+  return proxyLocalActivities<ReconcilerActivities>({ startToCloseTimeout: 30_000 + 20 * changes, retry }).applyConnectorChanges(request);
+}
 
 /**
  * Keeps one integration group's connectors in line with its definition: reads it over HTTP (polling, plus

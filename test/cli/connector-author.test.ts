@@ -57,6 +57,10 @@ test('the TypeScript plugin type-checks against tether/sdk (package exports with
   const checked = await run(process.execPath, [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'connectors/acme']);
   expect(checked.stdout + checked.stderr).toBe('');
   expect(checked.code).toBe(0);
+  // A project still on the older resolution (`module: commonjs`, which ignores `exports`) finds the types through typesVersions.
+  const files = ['connectors/acme/acme.connector.ts', 'connectors/acme/acme.test.ts'];
+  const older = await run(process.execPath, [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '--strict', '--skipLibCheck', '--module', 'commonjs', '--moduleResolution', 'node', '--target', 'es2022', '--types', 'node', ...files]);
+  expect(older.stdout + older.stderr).toBe('');
   // A type error in the plugin is caught: a handler returning a string where outputs are expected.
   const definition = join(project, 'connectors', 'acme', 'acme.connector.ts');
   const source = readFileSync(definition, 'utf8');

@@ -61,13 +61,17 @@ describe('connectors dialling the platform hub', () => {
   });
 
   it('drops a socket that stops answering heartbeats', async () => {
+    // Pongs by hand until welcomed (a slow login must not lose the race with the 200 ms heartbeat), then falls silent.
     const ws = new WebSocket(hub.connectUrl, { autoPong: false });
+    let welcomed = false;
+    ws.on('ping', () => welcomed || ws.pong());
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     await new Promise((resolve) => ws.once('open', resolve));
     ws.send(JSON.stringify({ type: 'hello', connectorId: 'plant-7', secret }));
     await new Promise((resolve) => ws.once('message', resolve));
+    welcomed = true;
     expect((await listConnectors(hub))[0]).toMatchObject({ connected: true });
-    const closed = await new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
-    expect(closed).toBe(1006);
+    expect(await closed).toBe(1006);
     await eventually(() => listConnectors(hub), ([entry]) => entry?.connected === false);
   });
 

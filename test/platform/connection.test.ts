@@ -63,14 +63,12 @@ describe('a Tether in connector mode, against the real hub and Temporal', () => 
   });
 
   it('exits non-zero at once, without retrying, when the platform refuses the secret', async () => {
-    const started = Date.now();
     const tether = await start(hub.connectUrl, 'the-wrong-secret-0123456789');
     const [exit] = await eventually(() => tether.exits, (exits) => exits.length > 0, 10_000);
     expect(exit).toEqual({
       code: 1,
       line: 'The platform refused connector id plant-7: connector id or secret refused (check TETHER_CONNECTOR_ID and TETHER_CONNECTOR_SECRET)',
     });
-    expect(Date.now() - started).toBeLessThan(2_000);
     expect(await tether.status()).toMatchObject({ phase: 'FAILED', refused: true, attempts: 1 });
     expect(JSON.stringify(tether.lines)).not.toContain('the-wrong-secret');
   });

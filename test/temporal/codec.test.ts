@@ -123,7 +123,7 @@ describe('createDataConverter', () => {
     expect(converter.payloadCodecs).toHaveLength(1);
     const { failureConverter } = require(converter.failureConverterPath!) as { failureConverter: FailureConverter };
     const failure = failureConverter.errorToFailure(new Error('card 4111 1111 1111 1111 declined'), defaultPayloadConverter);
-    expect(failure.message).toBe('Encoded failure');
+    expect(failure.message).toBe('Message encrypted: read encodedAttributes.message');
     expect(failure.stackTrace).toBe('');
     const [sealed] = await converter.payloadCodecs![0]!.encode([failure.encodedAttributes!]);
     expect(text(sealed!.data)).not.toContain('4111');

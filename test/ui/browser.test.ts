@@ -86,6 +86,7 @@ describe('inspecting runs in the Temporal UI (Chromium)', () => {
       await page.goto(failBody.error.links.ui);
       const text = await waitForText(page, '"message": "quantity must be at least 1, got 0"');
       expect(text).toContain('"stack_trace": ""');
+      expect(text).toContain('Message encrypted: read encodedAttributes.message');
       expect(text).not.toContain(packageRoot);
       expect(text).not.toContain(join(__dirname, '..', '..'));
     });
