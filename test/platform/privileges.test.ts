@@ -12,6 +12,7 @@ describe('connector privileges', () => {
 
   it('always allows /rcf/ paths, and checkHealth of a connector it has any privilege on', () => {
     expect(isAllowed([], '/rcf/descriptor')).toBe(true);
+    expect(isAllowed([], '/rcf/executions/action%2Fmyconnector%2Forder_product%2Fkey-1')).toBe(true);
     expect(isAllowed(['myconnector/order_product'], '/myconnector/com.bmc.dsm.catalog:checkHealth')).toBe(true);
     expect(isAllowed(['myconnector/order_product'], '/http/com.bmc.dsm.catalog:checkHealth')).toBe(false);
   });
