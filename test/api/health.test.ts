@@ -25,11 +25,11 @@ describe('health endpoints', () => {
     const missing = await request(tether.url).get('/nowhere').expect(404);
     expect(missing.body.error).toEqual({ code: 'NOT_FOUND', message: 'No route for GET /nowhere' });
     const big = 'x'.repeat(tether.settings.TETHER_BODY_LIMIT_BYTES + 1);
-    const tooLarge = await request(tether.url).post('/rcf/health').set(spiAuth).set('Content-Type', 'application/json').send(`"${big}"`);
+    const tooLarge = await request(tether.url).post('/myconnector/order_product').set(spiAuth).set('Content-Type', 'application/json').send(`"${big}"`);
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.body.error.code).toBe('PAYLOAD_TOO_LARGE');
     // A body is read only for a caller the matched route admits.
-    const malformed = await request(tether.url).post('/rcf/health').set(spiAuth).set('Content-Type', 'application/json').send('{"a":');
+    const malformed = await request(tether.url).post('/myconnector/order_product').set(spiAuth).set('Content-Type', 'application/json').send('{"a":');
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.code).toBe('MALFORMED_JSON');
   });
