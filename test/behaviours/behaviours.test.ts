@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { adminAuth } from '../support/tether';
-import { hubAdmin, hubAdminToken } from '../platform/support';
+import { eventually, hubAdmin, hubAdminToken } from '../platform/support';
 import { hubUrlOf, runBehavioursPull } from '../../src/cli/behaviours-pull';
 import { callBehaviour, connectorStatus, deploy, startBehaviourStack, type BehaviourStack } from './support';
 
@@ -105,6 +105,13 @@ describe('behaviours deployed on the hub, built and run by the connector', () =>
     const history = await handle.fetchHistory();
     // Payloads are encrypted at rest: the input never appears in clear in the history.
     expect(JSON.stringify(history)).not.toContain('Grace');
+
+    // Prefer: respond-async answers 202 at once; the execution's status is read through the hub like an SPI one.
+    const started = await callBehaviour(stack, 'greet', { name: 'Async' }, { headers: { Prefer: 'respond-async' } });
+    expect(started.status).toBe(202);
+    const statusUrl = `${stack.hub.url}/connectors/${stack.connectorId}/rcf/executions/${encodeURIComponent(started.body.executionId)}`;
+    const view = await eventually(async () => (await fetch(statusUrl, { headers: hubAdmin })).json() as Promise<{ status: string }>, (body) => body.status !== 'RUNNING');
+    expect(view).toMatchObject({ status: 'COMPLETED', outputs: { output: { greeting: 'Hello, Async', v: 1 }, version: first } });
 
     const found = await fetch(`${stack.connector.url}/admin/executions?kind=behaviour&tenant=acme&environment=prod`, { headers: adminAuth });
     expect(found.status).toBe(200);
