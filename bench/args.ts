@@ -4,6 +4,8 @@ export interface BenchArgs {
   /** Integration connectors of the daemon scale run. */
   connectors: number;
   skipDaemon: boolean;
+  /** Skip the behaviours part (hub + connector: deploy-to-first-call, behaviour vs action through the hub). */
+  skipBehaviours: boolean;
   /** Only the daemon scale run (no latency measurement). */
   daemonOnly: boolean;
   /** Also measure the A/B variants (one difference each from tether or tuned); off by default in --quick, to stay under 2 min. */
@@ -19,7 +21,7 @@ export interface BenchArgs {
   only?: string[];
 }
 
-const usage = `Usage: npm run bench -- [--quick] [--connectors N] [--skip-daemon] [--daemon-only] [--ablations | --no-ablations] [--rounds N] [--segment-ms N] [--only v1,v2] [--concurrency 1,32]`;
+const usage = `Usage: npm run bench -- [--quick] [--connectors N] [--skip-daemon] [--skip-behaviours] [--daemon-only] [--ablations | --no-ablations] [--rounds N] [--segment-ms N] [--only v1,v2] [--concurrency 1,32]`;
 
 /** Raised for an unknown flag or a bad value; the message names the flag. */
 export class BenchArgsError extends Error {
@@ -38,6 +40,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     quick,
     connectors: quick ? 200 : 1000,
     skipDaemon: false,
+    skipBehaviours: false,
     daemonOnly: false,
     ablations: !quick,
     rounds: quick ? 3 : 8,
@@ -55,6 +58,9 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         break;
       case '--skip-daemon':
         args.skipDaemon = true;
+        break;
+      case '--skip-behaviours':
+        args.skipBehaviours = true;
         break;
       case '--daemon-only':
         args.daemonOnly = true;

@@ -1,3 +1,4 @@
+import type { BehavioursBenchResult } from './behaviours';
 import type { DaemonResult } from './daemon-run';
 import type { Measurement } from './load';
 
@@ -41,6 +42,8 @@ export interface BenchReport {
   goals: Goal[];
   fastPath: Record<string, unknown>;
   daemon: DaemonResult;
+  /** Deploy-to-first-call and behaviour vs built-in action through the hub (bench/behaviours.ts). */
+  behaviours?: BehavioursBenchResult;
 }
 
 const round = (value: number, digits = 3) => (Number.isFinite(value) ? Math.round(value * 10 ** digits) / 10 ** digits : NaN);

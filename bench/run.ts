@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem, platform, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BenchArgsError, parseBenchArgs, type BenchArgs } from './args';
+import { formatBehaviours, runBehavioursBench, type BehavioursBenchResult } from './behaviours';
 import { runDaemonScale, type DaemonResult } from './daemon-run';
 import { keepAliveAgent } from './http-client';
 import { Measurement, runSegment } from './load';
@@ -97,6 +98,13 @@ async function main(): Promise<void> {
       );
     }
 
+    const behaviours: BehavioursBenchResult =
+      args.skipBehaviours || args.daemonOnly
+        ? { deployToFirstCallMs: [], deployToFirstCallMedianMs: NaN, runs: [], skipped: 'skipped: --skip-behaviours' }
+        : await runBehavioursBench({ temporalAddress: stack.temporalAddress, workflowBundlePath: stack.workflowBundlePath, rounds: args.rounds, segmentMs: args.segmentMs, deploys: args.quick ? 3 : 5 }).catch(
+            (err: Error): BehavioursBenchResult => ({ deployToFirstCallMs: [], deployToFirstCallMedianMs: NaN, runs: [], skipped: `failed: ${err.message}` }),
+          );
+
     const { ratios, goals } = ratiosOf(mainRows, args.concurrencies);
     if (!daemon.skipped) goals.push(...daemonGoals(daemon));
     report = {
@@ -138,6 +146,7 @@ async function main(): Promise<void> {
         variants: stack.variants.map(({ name, description, ablation, baseline }) => ({ name, description, ...(ablation ? { disables: ablation, baseline: baseline ?? 'tether' } : {}) })),
       },
       daemon,
+      behaviours,
     };
     // Written before stopping: a worker that cannot finish its in-flight work (thousands of connector runs) may
     // leave the stop pending with nothing else alive, and Node then exits without running what follows.
@@ -145,7 +154,7 @@ async function main(): Promise<void> {
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${report.startedAt.replace(/:/g, '-')}.json`);
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-    process.stdout.write(`${formatTable(report)}\n\nWrote ${file}\n`);
+    process.stdout.write(`${formatTable(report)}\n${report.behaviours ? `\n${formatBehaviours(report.behaviours)}\n` : ''}\nWrote ${file}\n`);
   } finally {
     note('Stopping…');
     keepAliveAgent.destroy();

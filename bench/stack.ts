@@ -43,6 +43,9 @@ export interface BenchStack {
   tetherUrl: string;
   adminToken: string;
   temporalCli: string;
+  /** The bench's Temporal dev server and Tether's workflow bundle, for the behaviours part (bench/behaviours.ts). */
+  temporalAddress: string;
+  workflowBundlePath: string;
   /** Whether a start through Tether's client came back with its first workflow task (eager start in effect). */
   eagerStart: { inProcessWorker: boolean; tuned: boolean; separateApi: boolean | null };
   stop(): Promise<void>;
@@ -305,6 +308,8 @@ export async function startBenchStack(options: { ablations: boolean }): Promise<
       tetherUrl: tether.url!,
       adminToken: credentials.adminToken,
       temporalCli: cliVersion,
+      temporalAddress: server.address,
+      workflowBundlePath: bundlePath,
       eagerStart: { inProcessWorker: await tetherEagerlyStarted(tether.client), tuned: await eagerlyStarted(tunedClient, 'tunedNoopWorkflow', TUNED_QUEUE, [input]), separateApi: separateApiEager },
       stop,
     };

@@ -19,6 +19,8 @@ import { processPorts, TetherProcess } from '../src/cluster/tether-processes';
 const { values: args } = parseArgs({ options: { actions: { type: 'string', default: '520' }, capacity: { type: 'boolean', default: false } } });
 const ACTIONS = Number(args.actions);
 const CONCURRENCY = 8;
+/** The daemon status answers from its last known state when a worker is gone: 64–105 ms measured at load 28; this allows for worse machines. */
+const STATUS_BOUND_MS = 5_000;
 
 const credentials = {
   TETHER_ADMIN_TOKEN: randomBytes(16).toString('hex'),
@@ -243,8 +245,8 @@ async function killTest(dir: string) {
     figures.clientRetries = load.retries;
     figures.restartToReadyMsUnderLoad = restarts;
     figures.daemonStatusMsAfterWorkerKill = statusMs;
-    // Issue #12 bounds the daemon status while a worker is dead (last known state marked stale); reported here.
-    if (Math.max(...statusMs) > 3_000) say(`  WARN: the integration-daemon status took up to ${seconds(Math.max(...statusMs))} right after the worker kill`);
+    // The daemon status must not wait on the dead worker (its last known state is shown, marked stale).
+    if (Math.max(...statusMs) > STATUS_BOUND_MS) failures.push(`the integration-daemon status took ${seconds(Math.max(...statusMs))} right after the worker kill`);
 
     // Integration connectors kept refreshing through the worker kill.
     await sleep(3_000);

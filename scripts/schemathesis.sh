@@ -6,13 +6,13 @@
 #   scripts/schemathesis.sh                 # starts `tether dev` on spare ports, fuzzes it, stops it
 #   TETHER_URL=http://127.0.0.1:3000 TETHER_ADMIN_TOKEN=… TETHER_SPI_USER=… TETHER_SPI_PASSWORD=… scripts/schemathesis.sh
 #
-# MAX_EXAMPLES (default 60) is per operation and per credential; with ~40 operations that is several
+# MAX_EXAMPLES (default 30) is per operation and per credential; with ~40 operations that is several
 # thousand cases. Requires `schemathesis` on PATH (`pip install schemathesis`), or SCHEMATHESIS=/path/to/st.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 st="${SCHEMATHESIS:-st}"
-max_examples="${MAX_EXAMPLES:-60}"
+max_examples="${MAX_EXAMPLES:-30}"
 started_pid=""
 
 if [[ -z "${TETHER_URL:-}" ]]; then
@@ -33,15 +33,34 @@ if [[ -z "${TETHER_URL:-}" ]]; then
 fi
 
 basic="$(printf '%s:%s' "$TETHER_SPI_USER" "$TETHER_SPI_PASSWORD" | base64 -w0)"
+# Operations are fuzzed in three groups, each with every check but one justified exception:
+# - Egeria's paths answer every outcome with HTTP 200 and the outcome in the envelope's relatedHTTPCode (as Egeria
+#   does; 401/403 keep their status), so "invalid data gets a 4xx status" cannot hold there; their envelopes are
+#   still checked against the document.
+# - A group definition's connector names must be unique within the group, which JSON Schema cannot state, so a
+#   schema-valid definition may be refused (400 naming the duplicate): "valid data is accepted" is left out there.
+egeria_paths='^/(open-metadata|servers)/'
+metadata_paths='^/metadata/'
 run() {
-  local who="$1" header="$2"
+  local who="$1" header="$2" rc=0
   echo "== schemathesis as $who"
-  "$st" --config-file scripts/schemathesis.toml run "$TETHER_URL/openapi.json" \
+  fuzz "$who" "$header" --exclude-path-regex "$egeria_paths|$metadata_paths" --checks all || rc=1
+  echo "== schemathesis as $who on Egeria's paths"
+  fuzz "$who-egeria" "$header" --include-path-regex "$egeria_paths" --checks all --exclude-checks negative_data_rejection || rc=1
+  echo "== schemathesis as $who on the metadata service"
+  fuzz "$who-metadata" "$header" --include-path-regex "$metadata_paths" --checks all --exclude-checks positive_data_acceptance || rc=1
+  return "$rc"
+}
+# One worker: with two, schemathesis 4.32 on CPython 3.11 crashed in its own code ("AST constructor recursion
+# depth mismatch"), a tool error that is no finding about Tether.
+fuzz() {
+  local who="$1" header="$2"
+  shift 2
+  "$st" run "$TETHER_URL/openapi.json" "$@" \
     --url "$TETHER_URL" \
     --header "Authorization: $header" \
-    --checks all \
     --max-examples "$max_examples" \
-    --workers 2 \
+    --workers 1 \
     --request-timeout 60 \
     --suppress-health-check all \
     --seed 10 \

@@ -1,38 +1,14 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { ApiError, errorBody } from '../api/errors';
-import { behaviourRunDeadlineMs, behaviourWorkflowId, behaviourWorkflowType, BehaviourFailureType, type BehaviourRequest } from '../contracts/behaviour-workflows';
+import { behaviourRunDeadlineMs, behaviourWorkflowId, behaviourWorkflowType, type BehaviourRequest } from '../contracts/behaviour-workflows';
 import type { BehaviourCall } from '../contracts/behaviours';
 import { TetherAction, TetherEnvironment, TetherKind, TetherTenant } from '../contracts/search-attributes';
 import { requestIdFor } from '../spi/execution-ids';
-import { executionFailureToApiError } from '../spi/failures';
+import { behaviourFailureToApiError } from '../spi/failures';
 import type { SpiDeps, SpiResponse } from '../spi/request';
 import { runExecution } from '../spi/run-execution';
 import type { executeBehaviour } from '../workflows/execute-behaviour';
 import { BehaviourCallError, BehaviourNotFoundError } from './errors';
 import type { BehavioursManager } from './manager';
-
-/** HTTP status and code of each classified behaviour failure (DESIGN §9). */
-const answers: Record<string, { status: number; code: string }> = {
-  [BehaviourFailureType.threw]: { status: 422, code: 'BEHAVIOUR_FAILED' },
-  [BehaviourFailureType.build]: { status: 400, code: 'BEHAVIOUR_BUILD_FAILED' },
-  [BehaviourFailureType.notFound]: { status: 404, code: 'UNKNOWN_BEHAVIOUR' },
-  [BehaviourFailureType.timeout]: { status: 504, code: 'BEHAVIOUR_TIMEOUT' },
-  [BehaviourFailureType.serverDied]: { status: 502, code: 'BEHAVIOUR_SERVER_DIED' },
-  [BehaviourFailureType.unavailable]: { status: 503, code: 'BEHAVIOURS_UNAVAILABLE' },
-};
-
-function apiErrorOf(type: string, message: string, details: unknown, executionId?: string): ApiError {
-  const answer = answers[type] ?? { status: 502, code: 'BEHAVIOUR_FAILED' };
-  return new ApiError(answer.status, answer.code, message, details, executionId);
-}
-
-/** Maps how a behaviour execution failed to its answer; anything unclassified as an SPI execution would be. */
-export function behaviourFailureToApiError(err: unknown, executionId: string): ApiError {
-  for (let cause = err; cause; cause = (cause as { cause?: unknown }).cause) {
-    if (cause instanceof ApplicationFailure && cause.type && answers[cause.type]) return apiErrorOf(cause.type, cause.message, cause.details?.[0], executionId);
-  }
-  return executionFailureToApiError(err, executionId);
-}
 
 export interface BehaviourCallDeps extends SpiDeps {
   manager: BehavioursManager;
@@ -54,11 +30,11 @@ export async function callBehaviour(deps: BehaviourCallDeps, call: BehaviourCall
       name,
       version: prepared.version,
       input: call.input ?? null,
-      activityTaskQueue: deps.manager.taskQueue,
       timeoutMs: deps.manager.settings.timeoutMs,
     };
+    // Started on the manager's own task queue: its worker has the version, and eager start hands it the first task.
     const response = await runExecution<typeof executeBehaviour>(
-      deps,
+      { ...deps, taskQueue: deps.manager.taskQueue },
       { method: 'POST', path: `/behaviours/${tenant}/${environment}/${name}`, headers: call.prefer ? { prefer: call.prefer } : {} },
       {
         workflowType: behaviourWorkflowType,
@@ -72,13 +48,12 @@ export async function callBehaviour(deps: BehaviourCallDeps, call: BehaviourCall
         ],
         executionTimeoutMs: behaviourRunDeadlineMs(request.timeoutMs),
         answer: (result) => ({ output: result.output, version: result.version }),
-        failure: behaviourFailureToApiError,
       },
     );
     return { ...response, headers: { ...response.headers, 'X-Tether-Behaviour-Version': prepared.version } };
   } catch (err) {
     if (err instanceof BehaviourCallError) {
-      const failure = apiErrorOf(err.failureType, err.message, err.details);
+      const failure = behaviourFailureToApiError(err.failureType, err.message, err.details);
       return { status: failure.status, body: errorBody(failure) };
     }
     if (err instanceof ApiError) return { status: err.status, body: errorBody(err) };

@@ -76,6 +76,26 @@ export function buildProgram(): Command {
     .argument('<name>', 'connector name: lower-case letters, digits and dashes (e.g. acme)')
     .option('-d, --dir <folder>', 'where to create it', 'connectors/<name>')
     .action(running('new connector', async (name: string, options: { dir: string }) => (await import('./new-connector')).runNewConnector(name, options.dir)));
+  const behaviours = program.command('behaviours').description('behaviours deployed on the platform hub (DESIGN §9)');
+  behaviours
+    .command('pull')
+    .description('write the sources of the current behaviour version of a tenant and environment to a folder, for debugging (hub admin token in TETHER_PLATFORM_ADMIN_TOKEN)')
+    .argument('<tenant>', 'tenant code')
+    .argument('<environment>', 'environment code')
+    .option('-p, --platform <url>', 'the platform hub (default: from TETHER_PLATFORM_URL)')
+    .option('--version-id <version>', 'a version other than the current one')
+    .option('-o, --out <folder>', 'where to write', 'behaviours/<tenant>/<environment>')
+    .action(
+      running('behaviours pull', async (tenant: string, environment: string, options: { platform?: string; versionId?: string; out: string }) =>
+        (await import('./behaviours-pull')).runBehavioursPull({
+          tenant,
+          environment,
+          platform: options.platform,
+          version: options.versionId,
+          out: options.out === 'behaviours/<tenant>/<environment>' ? undefined : options.out,
+        }),
+      ),
+    );
   return program;
 }
 

@@ -7,8 +7,6 @@ export interface BehaviourRequest {
   name: string;
   version: string;
   input: unknown;
-  /** The task queue of the Behaviours Manager that has this version (the worker process holding the platform link). */
-  activityTaskQueue: string;
   timeoutMs: number;
   /** Set when this run replays an earlier execution. */
   replayOf?: string;

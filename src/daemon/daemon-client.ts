@@ -36,12 +36,23 @@ export interface DaemonSnapshot {
 }
 
 /** No read waits longer than this, whatever state Temporal is in (issue #13: status never hangs). */
-const readDeadlineMs = 5_000;
+const readDeadlineMs = 10_000;
+/**
+ * Listing 10,000 connectors costs seconds on SQLite visibility (about 0.1–1 ms a row, measured; one page of 1,000
+ * is one round trip). A server with more connectors than one page answers status from its latest snapshot (while
+ * younger than the next bound) and reads a newer one meanwhile, one read at a time; smaller ones are read afresh.
+ */
+const servedFromSnapshotAbove = 1_000;
+const servedWhileYoungerThanMs = 10_000;
+/** Servers whose snapshots are kept (most recently asked); a bound, since server names come from requests. */
+const cachedServers = 256;
 /** Visibility's largest page: 10,000 connectors are ten pages. */
 const listPageSize = 1_000;
 
 /** The API's view of the daemon workflows of one Temporal namespace: configure, read, and reach the connectors. */
 export class DaemonClient {
+  private readonly snapshots = new Map<string, { latest?: DaemonSnapshot; reading?: Promise<DaemonSnapshot> }>();
+
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
@@ -98,10 +109,34 @@ export class DaemonClient {
   }
 
   /**
+   * The server's status for GET …/status: a fresh read, unless it has many connectors: then the latest
+   * snapshot while it is young enough, a newer one being read meanwhile. `readAt` tells how old the answer is.
+   */
+  async snapshot(serverName: string): Promise<DaemonSnapshot> {
+    const entry = this.snapshots.get(serverName) ?? {};
+    // Most recently asked last, so the first key is the one to forget.
+    this.snapshots.delete(serverName);
+    this.snapshots.set(serverName, entry);
+    if (this.snapshots.size > cachedServers) this.snapshots.delete(this.snapshots.keys().next().value!);
+    const read = () =>
+      this.readSnapshot(serverName).then((snapshot) => {
+        // Only large servers' snapshots are kept (and only 256 of them): small ones are read afresh anyway.
+        entry.latest = snapshot.connectors.length > servedFromSnapshotAbove ? snapshot : undefined;
+        return snapshot;
+      });
+    const { latest } = entry;
+    if (!latest || Date.now() - latest.readAt > servedWhileYoungerThanMs) return read();
+    // The background read's failure is the next request's to report.
+    entry.reading ??= read().finally(() => (entry.reading = undefined));
+    entry.reading.catch(() => undefined);
+    return latest;
+  }
+
+  /**
    * The server's whole status in three reads, whatever the number of connectors: the daemon's memo (describe) and
    * two visibility lists (reconcilers, connectors) carrying each run's published memo. Nothing here waits on a worker.
    */
-  async snapshot(serverName: string): Promise<DaemonSnapshot> {
+  async readSnapshot(serverName: string): Promise<DaemonSnapshot> {
     const [daemon, reconcilers, connectors] = await Promise.all([
       this.groups(serverName),
       this.listPublished<PublishedGroupState>('group-reconciler', reconcilerWorkflowIdPrefix(serverName)),
@@ -129,9 +164,9 @@ export class DaemonClient {
     });
   }
 
-  /** Runs of the named connector (or of all connectors) of a server, from the published state. */
+  /** Runs of the named connector (or of all connectors) of a server, from a fresh read of the published state. */
   async connectorsNamed(serverName: string, connectorName?: string): Promise<ConnectorSnapshot[]> {
-    const { connectors } = await this.snapshot(serverName);
+    const { connectors } = await this.readSnapshot(serverName);
     return connectors.filter((connector) => connectorName === undefined || connector.connectorName === connectorName);
   }
 

@@ -189,7 +189,7 @@ export class ExecutionsService {
     const key = `replay-${idempotencyKey ? requestIdFor(idempotencyKey) : `of-${description.runId}`}`;
     const start = summary.kind === 'behaviour' ? this.behaviourReplay(original, executionId, key) : actionReplay(original, executionId, key);
     const replay = await startOrAttach<typeof executeAction | typeof executeBehaviour>(
-      { client: this.deps.client, taskQueue: this.deps.taskQueue, namespace: this.deps.client.options.namespace },
+      { client: this.deps.client, taskQueue: start.taskQueue ?? this.deps.taskQueue, namespace: this.deps.client.options.namespace },
       start.workflowType,
       {
         workflowId: start.workflowId,
@@ -206,8 +206,9 @@ export class ExecutionsService {
   /** A behaviour runs again with the same input and version, on this process's Behaviours Manager. */
   private behaviourReplay(original: BehaviourRequest, executionId: string, key: string) {
     if (!this.deps.behaviours) throw new ApiError(409, 'NOT_REPLAYABLE', 'Behaviour executions are replayed by a connector-mode Tether with a worker (its Behaviours Manager runs them)');
-    const request: BehaviourRequest = { ...original, activityTaskQueue: this.deps.behaviours.taskQueue, replayOf: executionId };
+    const request: BehaviourRequest = { ...original, replayOf: executionId };
     return {
+      taskQueue: this.deps.behaviours.taskQueue,
       workflowType: behaviourWorkflowType,
       workflowId: behaviourWorkflowId(request.tenant, request.environment, request.name, key),
       request,
@@ -218,5 +219,5 @@ export class ExecutionsService {
 
 function actionReplay(original: ActionRequest, executionId: string, key: string) {
   const request: ActionRequest = { ...original, replayOf: executionId };
-  return { workflowType: 'executeAction', workflowId: `action/${request.connectorPath}/${request.actionPath}/${key}`, request, executionTimeoutMs: actionRunDeadlineMs(request.policy) };
+  return { taskQueue: undefined, workflowType: 'executeAction', workflowId: `action/${request.connectorPath}/${request.actionPath}/${key}`, request, executionTimeoutMs: actionRunDeadlineMs(request.policy) };
 }

@@ -4,14 +4,16 @@ const checkHealthAction = 'com.bmc.dsm.catalog:checkHealth';
 /**
  * Whether a connector with these privileges may serve an SPI path (DESIGN §6).
  * Patterns are `*`, `connector_path/*` or `connector_path/action_path`.
- * Always allowed: everything under `/rcf/` (health, descriptor) — the platform needs them to know what
- * the connector offers. `checkHealth` of a connector is allowed once any pattern grants something on it.
+ * Always allowed: everything under `/rcf/` (health, descriptor, execution status) — the platform needs them
+ * to know what the connector offers and to follow a 202. `checkHealth` of a connector is allowed once any pattern grants something on it.
  */
 export function isAllowed(privileges: readonly string[], spiPath: string): boolean {
-  const segments = spiPath.split('?', 1)[0]!.split('/').filter(Boolean).map(decodeSegment);
+  const raw = spiPath.split('?', 1)[0]!.split('/').filter(Boolean);
+  // Execution ids under /rcf/executions/ carry encoded slashes (`action%2F…`); only the first segment decides here.
+  if (raw[0] && decodeSegment(raw[0]) === 'rcf') return true;
+  const segments = raw.map(decodeSegment);
   if (segments.some((segment) => segment === undefined)) return false;
   const [connectorPath = '', actionPath = ''] = segments;
-  if (connectorPath === 'rcf') return true;
   return privileges.some((pattern) => {
     if (pattern === '*') return true;
     if (pattern.startsWith(behavioursPrefix)) return false;

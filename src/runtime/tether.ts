@@ -84,7 +84,7 @@ export async function startTether(options: TetherOptions): Promise<RunningTether
       workflowBundlePath: options.workflowBundlePath,
       dataConverter,
     });
-    if (behaviours) behaviourWorker = await createBehaviourWorker({ connection, namespace: settings.TEMPORAL_NAMESPACE, dataConverter, manager: behaviours });
+    if (behaviours) behaviourWorker = await createBehaviourWorker({ connection, namespace: settings.TEMPORAL_NAMESPACE, dataConverter, workflowBundlePath: options.workflowBundlePath, manager: behaviours });
     const running = [worker.run(), ...(behaviourWorker ? [behaviourWorker.run()] : [])];
     workerDone = Promise.all(running).then(() => undefined);
   }

@@ -25,17 +25,20 @@ const workflowsPath = require.resolve('../workflows');
  */
 export const prebuiltWorkflowBundlePath = join(__dirname, '..', 'workflows', 'workflow-bundle.js');
 
+/** Where a worker gets its workflow code: the given bundle, else the one `npm run build` wrote, else bundled at start (webpack). */
+function workflowCode(bundlePath: string | undefined) {
+  const path = bundlePath ?? (existsSync(prebuiltWorkflowBundlePath) ? prebuiltWorkflowBundlePath : undefined);
+  return path ? { workflowBundle: { codePath: path } } : { workflowsPath };
+}
+
 /** Creates the worker that runs every Tether workflow and activity on one task queue. */
 export function createTetherWorker(options: TetherWorkerOptions): Promise<Worker> {
-  const bundlePath = options.workflowBundlePath ?? (existsSync(prebuiltWorkflowBundlePath) ? prebuiltWorkflowBundlePath : undefined);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities(options.deps),
-    ...(bundlePath
-      ? { workflowBundle: { codePath: bundlePath } }
-      : { workflowsPath }),
+    ...workflowCode(options.workflowBundlePath),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   });
 }
@@ -45,13 +48,14 @@ export function bundleTetherWorkflows(logger?: Logger) {
   return bundleWorkflowCode({ workflowsPath, failureConverterPath, ...(logger ? { logger } : {}) });
 }
 
-/** The worker of this process's Behaviours Manager: behaviour activities only, on the manager's own task queue. */
-export function createBehaviourWorker(options: Pick<TetherWorkerOptions, 'connection' | 'namespace' | 'dataConverter'> & { manager: BehavioursManager }): Promise<Worker> {
+/** The worker of this process's Behaviours Manager, on the manager's own task queue: behaviour executions and their (local) activity. */
+export function createBehaviourWorker(options: Pick<TetherWorkerOptions, 'connection' | 'namespace' | 'dataConverter' | 'workflowBundlePath'> & { manager: BehavioursManager }): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.manager.taskQueue,
     activities: createBehaviourActivities({ manager: options.manager }),
+    ...workflowCode(options.workflowBundlePath),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   });
 }

@@ -19,5 +19,5 @@ export const actionWorkflowId = (connectorPath: string, actionPath: string, requ
 /** `health/{connectorPath}/{instanceId}/{requestId}` (DESIGN §7). */
 export const healthWorkflowId = (connectorPath: string, instanceId: string, requestId: string) => `health/${connectorPath}/${instanceId}/${requestId}`;
 
-/** Only SPI executions are readable with SPI credentials; daemon or platform runs are not. */
-export const isSpiExecutionId = (executionId: string) => /^(action|health)\/[^/]+\/[^/]+\/[^/]+$/.test(executionId);
+/** Only SPI and behaviour executions are readable with SPI credentials (and through the hub); daemon or platform runs are not. */
+export const isSpiExecutionId = (executionId: string) => /^((action|health)\/[^/]+\/[^/]+|behaviour\/[^/]+\/[^/]+\/[^/]+)\/[^/]+$/.test(executionId);

@@ -29,6 +29,8 @@ export async function executionStatus(deps: SpiDeps, executionId: string): Promi
     try {
       const result = await handle.result();
       if (executionId.startsWith('health/')) view.response = result as HealthReport;
+      // A behaviour's result is `{output, version}`, as its synchronous answer.
+      else if (executionId.startsWith('behaviour/')) view.outputs = result as Record<string, unknown>;
       else view.outputs = (result as ActionResult).outputs;
     } catch (err) {
       const failure = executionFailureToApiError(err, executionId);

@@ -1,5 +1,5 @@
 import type { SearchAttributePair, Workflow } from '@temporalio/common';
-import { errorBody, type ApiError } from '../api/errors';
+import { errorBody } from '../api/errors';
 import type { ExecutionView } from '../contracts/spi';
 import { awaitWithin, executionHeaders, executionLinks, startOrAttach } from './executions';
 import { executionFailureToApiError } from './failures';
@@ -13,8 +13,6 @@ export interface RunOptions<W extends Workflow> {
   executionTimeoutMs: number;
   /** Shapes the 200 answer from the run's result. */
   answer(result: Awaited<ReturnType<W>>): unknown;
-  /** Maps how the run failed to the answer; the SPI's mapping by default. */
-  failure?: (err: unknown, executionId: string) => ApiError;
 }
 
 /**
@@ -36,7 +34,7 @@ export async function runExecution<W extends Workflow>(deps: SpiDeps, request: S
     return { status: 202, headers: { ...headers, Location: links.self, ...(respondAsync ? { 'Preference-Applied': 'respond-async' } : {}) }, body };
   }
   if ('error' in outcome) {
-    const failure = (options.failure ?? executionFailureToApiError)(outcome.error, executionId);
+    const failure = executionFailureToApiError(outcome.error, executionId);
     const { error } = errorBody(failure);
     return { status: failure.status, headers, body: { error: { ...error, links } } };
   }

@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyLocalActivities } from '@temporalio/workflow';
 import type { createBehaviourActivities } from '../activities/behaviours';
 import { BehaviourFailureType, type BehaviourRequest, type BehaviourResult } from '../contracts/behaviour-workflows';
 
@@ -8,14 +8,14 @@ type BehaviourActivities = ReturnType<typeof createBehaviourActivities>;
 const KILL_MARGIN_MS = 5_000;
 
 /**
- * Runs one behaviour call as a durable execution on the Behaviours Manager that holds its version. Retried
- * only when the Behaviour Server process died under it; a throw, a build error or a timeout is final.
+ * Runs one behaviour call as a durable execution. It is started on the task queue of the Behaviours Manager
+ * that holds the version (only that worker process has it), so the call is a local activity there — the
+ * fast path actions take. Retried only when the Behaviour Server process died under it; a throw, a build
+ * error or a timeout is final.
  */
 export async function executeBehaviour(request: BehaviourRequest): Promise<BehaviourResult> {
-  const { runBehaviour } = proxyActivities<BehaviourActivities>({
-    taskQueue: request.activityTaskQueue,
+  const { runBehaviour } = proxyLocalActivities<BehaviourActivities>({
     startToCloseTimeout: request.timeoutMs + KILL_MARGIN_MS,
-    // A manager that is gone never picks the task up: give up after the attempts' worth of time.
     scheduleToCloseTimeout: 3 * (request.timeoutMs + KILL_MARGIN_MS),
     retry: {
       maximumAttempts: 3,

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { startDevServer } from '../../src/temporal/dev-server';
 import { TEMPORAL_CALL_DEADLINE_MS, TEMPORAL_RETRY_AFTER_SECONDS } from '../../src/temporal/unavailable';
-import { spiAuth, startTestTether, type TestTether } from '../support/tether';
+import { adminAuth, spiAuth, startTestTether, type TestTether } from '../support/tether';
 
 describe('health endpoints', () => {
   let tether: TestTether;
@@ -25,11 +25,11 @@ describe('health endpoints', () => {
     const missing = await request(tether.url).get('/nowhere').expect(404);
     expect(missing.body.error).toEqual({ code: 'NOT_FOUND', message: 'No route for GET /nowhere' });
     const big = 'x'.repeat(tether.settings.TETHER_BODY_LIMIT_BYTES + 1);
-    const tooLarge = await request(tether.url).post('/rcf/health').set(spiAuth).set('Content-Type', 'application/json').send(`"${big}"`);
+    const tooLarge = await request(tether.url).post('/myconnector/order_product').set(spiAuth).set('Content-Type', 'application/json').send(`"${big}"`);
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.body.error.code).toBe('PAYLOAD_TOO_LARGE');
     // A body is read only for a caller the matched route admits.
-    const malformed = await request(tether.url).post('/rcf/health').set(spiAuth).set('Content-Type', 'application/json').send('{"a":');
+    const malformed = await request(tether.url).post('/myconnector/order_product').set(spiAuth).set('Content-Type', 'application/json').send('{"a":');
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.code).toBe('MALFORMED_JSON');
   });
@@ -76,6 +76,10 @@ describe('readiness without a worker or a server', () => {
       expect(response.body.error).toEqual({ code: 'TEMPORAL_UNAVAILABLE', message: `Temporal is not reachable; retry in ${TEMPORAL_RETRY_AFTER_SECONDS} s` });
       // The deadline bounds the wait (the SDK alone retries for 5-9 s); the margin absorbs a loaded machine.
       expect(elapsedMs).toBeLessThan(TEMPORAL_CALL_DEADLINE_MS + 3_000);
+      // A route that lists from Temporal's visibility answers the same 503 once the SDK gives up.
+      const list = await request(tether.url).get('/admin/executions').set(adminAuth);
+      expect(list.status).toBe(503);
+      expect(list.headers['retry-after']).toBe(String(TEMPORAL_RETRY_AFTER_SECONDS));
     } finally {
       await tether.stop();
     }

@@ -1,9 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { adminAuth } from '../support/tether';
-import { hubAdmin } from '../platform/support';
+import { eventually, hubAdmin, hubAdminToken } from '../platform/support';
+import { hubUrlOf, runBehavioursPull } from '../../src/cli/behaviours-pull';
 import { callBehaviour, connectorStatus, deploy, startBehaviourStack, type BehaviourStack } from './support';
 
 /** A real HTTP peer the behaviour reaches through the connector's `http` connection instance. */
@@ -104,6 +106,13 @@ describe('behaviours deployed on the hub, built and run by the connector', () =>
     // Payloads are encrypted at rest: the input never appears in clear in the history.
     expect(JSON.stringify(history)).not.toContain('Grace');
 
+    // Prefer: respond-async answers 202 at once; the execution's status is read through the hub like an SPI one.
+    const started = await callBehaviour(stack, 'greet', { name: 'Async' }, { headers: { Prefer: 'respond-async' } });
+    expect(started.status).toBe(202);
+    const statusUrl = `${stack.hub.url}/connectors/${stack.connectorId}/rcf/executions/${encodeURIComponent(started.body.executionId)}`;
+    const view = await eventually(async () => (await fetch(statusUrl, { headers: hubAdmin })).json() as Promise<{ status: string }>, (body) => body.status !== 'RUNNING');
+    expect(view).toMatchObject({ status: 'COMPLETED', outputs: { output: { greeting: 'Hello, Async', v: 1 }, version: first } });
+
     const found = await fetch(`${stack.connector.url}/admin/executions?kind=behaviour&tenant=acme&environment=prod`, { headers: adminAuth });
     expect(found.status).toBe(200);
     const { executions } = (await found.json()) as { executions: Array<{ executionId: string; tenant?: string }> };
@@ -134,6 +143,17 @@ describe('behaviours deployed on the hub, built and run by the connector', () =>
     });
     expect(rollback.status).toBe(200);
     expect((await callBehaviour(stack, 'greet', { name: 'Ada' })).body).toEqual({ output: { greeting: 'Hello, Ada', v: 1 }, version: first });
+  });
+
+  it('pulls the current sources from the hub into a folder (tether behaviours pull)', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'tether-pull-'));
+    const lines: string[] = [];
+    const pulled = await runBehavioursPull({ tenant: 'acme', environment: 'prod', platform: stack.hub.url, out, env: { TETHER_PLATFORM_ADMIN_TOKEN: hubAdminToken }, say: (line) => lines.push(line) });
+    expect(pulled.version).toBe(first);
+    expect(readFileSync(join(out, 'lib', 'label.ts'), 'utf8')).toBe(v1['lib/label.ts']);
+    expect(JSON.parse(readFileSync(join(out, 'tether-behaviour.json'), 'utf8'))).toMatchObject({ tenant: 'acme', environment: 'prod', version: first, entry: 'index.ts' });
+    expect(lines).toEqual([`Wrote version ${first} of acme/prod (2 files, entry index.ts) to ${out}`]);
+    expect(hubUrlOf('wss://hub.example:4443/connect')).toBe('https://hub.example:4443');
   });
 
   it('answers 422 with the message and the behaviour file:line when it throws, and 404 listing the known behaviours', async () => {

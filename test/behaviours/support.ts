@@ -29,16 +29,18 @@ export async function startBehaviourStack(options: { privileges?: string[]; env?
   }
   const connector = await startConnectorTether(hub.connectUrl, connectorId, secret, env);
   await phaseOf(connector, 'CONNECTED', 20_000);
-  return {
+  const stack: BehaviourStack = {
     hub,
     connector,
     connectorId,
     behavioursDir,
+    // The connector a test put in place last (a test may restart it).
     async stop() {
-      await connector.stopAll();
+      await stack.connector.stopAll();
       await hub.close();
     },
   };
+  return stack;
 }
 
 export async function deploy(stack: BehaviourStack, files: Record<string, string>, scope = 'acme/prod', entry?: string): Promise<{ status: number; body: any }> {

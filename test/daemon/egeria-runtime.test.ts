@@ -11,7 +11,9 @@
  *   (integrationGroupName, integrationGroupStatus, integrationConnectorReports), IntegrationConnectorReport.java
  *   (connectorName, connectorStatus, lastStatusChange, lastRefreshTime, minMinutesBetweenRefresh, failingExceptionMessage),
  *   IntegrationConnectorStatus.java / IntegrationGroupStatus.java (enum values), IntegrationGroupSummariesResponse.java,
- *   ConnectorConfigPropertiesRequestBody.java (connectorName, mergeUpdate, configurationProperties);
+ *   ConnectorConfigPropertiesRequestBody.java (connectorName, mergeUpdate, configurationProperties); validate-connector
+ *   answers a ConnectorReportResponse whose ConnectorReport.java (Open Connector Framework) has connectorType,
+ *   refreshTimeInterval, usesBlockingCalls;
  * - errors: common-services/ffdc-services/…/rest/FFDCResponseBase.java; Egeria 5 exception package
  *   org.odpi.openmetadata.frameworks.openmetadata.ffdc.
  */
@@ -89,7 +91,7 @@ describe('integration daemon runtime: Egeria 5 conformance', () => {
 
     // A server with nothing configured: integrationGroupSummaries left out (IntegrationDaemonStatus answers null for an empty list).
     const empty = await request(tether.url).get(`${runtimePath(unique('idle'))}/status`).set(adminAuth).expect(200);
-    expect(empty.body).toEqual({ class: 'IntegrationDaemonStatusResponse', relatedHTTPCode: 200, integrationDaemonStatus: {} });
+    expect(empty.body).toEqual({ class: 'IntegrationDaemonStatusResponse', relatedHTTPCode: 200, integrationDaemonStatus: { statusReadAt: expect.any(Number) } });
     await api.removeAll().expect(200);
   });
 
@@ -172,7 +174,11 @@ describe('integration daemon runtime: Egeria 5 conformance', () => {
   it('validates a connector type', async () => {
     const runtime = runtimePath(unique('daemon'));
     const known = await request(tether.url).get(`${runtime}/validate-connector/tether.http-poll`).set(adminAuth).expect(200);
-    expect(known.body).toMatchObject({ class: 'ConnectorReportResponse', relatedHTTPCode: 200, connectorReport: { connectorType: { connectorProviderClassName: 'tether.http-poll' } } });
+    expect(known.body).toMatchObject({
+      class: 'ConnectorReportResponse',
+      relatedHTTPCode: 200,
+      connectorReport: { connectorType: { class: 'ConnectorType', connectorProviderClassName: 'tether.http-poll' }, refreshTimeInterval: 0, usesBlockingCalls: false },
+    });
     const unknown = await request(tether.url).get(`${runtime}/validate-connector/org.example.NopeProvider`).set(adminAuth).expect(200);
     expect(unknown.body).toMatchObject({ relatedHTTPCode: 400, exceptionClassName: invalidParameter, exceptionProperties: { parameterName: 'connectorProviderClassName' } });
   });

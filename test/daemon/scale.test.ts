@@ -32,6 +32,10 @@ describe(`integration daemon with ${connectorCount} connectors in one worker`, (
       { timeoutMs: 60_000, intervalMs: 250, what: `${connectorCount} connectors RUNNING` },
     );
     const seconds = (Date.now() - startedAt) / 1000;
+    // GET status is three reads whatever the count (published state, not a query per connector); measured, not asserted.
+    const statusStarted = Date.now();
+    const reports = Object.keys(await api.connectors()).length;
+    console.log(`GET status for ${reports} connectors took ${Date.now() - statusStarted} ms`);
     console.log(`${connectorCount} connectors RUNNING after ${seconds.toFixed(2)} s; worker RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
     expect(new Set(peer.requests.map((r) => r.url)).size).toBe(connectorCount);
     const firstPolls = [...new Map([...peer.requests].reverse().map((r) => [r.url, r.at] as const)).values()];

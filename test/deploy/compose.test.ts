@@ -135,6 +135,8 @@ describe('Dockerfile', () => {
   it('builds the compiled CLI and runs it as a non-root user, the API by default', () => {
     expect(dockerfile).toMatch(/RUN npm ci/);
     expect(dockerfile).toMatch(/RUN npm run build/);
+    // What `npm run build` runs besides tsc: the workflow bundler, so processes load the bundle instead of running webpack.
+    expect(dockerfile).toContain('COPY scripts ./scripts');
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toContain('ENTRYPOINT ["node", "bin/tether.js"]');
     expect(dockerfile).toContain('CMD ["api"]');

@@ -13,6 +13,7 @@ import { daemonApi, startDaemonTether, startPeer, waitFor } from '../daemon/supp
 import { phaseOf, startConnectorTether } from '../platform/connector-support';
 import { hubAdmin, registerConnector, startTestHub } from '../platform/support';
 import { spiAuth, startTestTether } from '../support/tether';
+import { callBehaviour, deploy, startBehaviourStack } from '../behaviours/support';
 
 function save(name: string, workflowId: string) {
   // The CLI writes the canonical JSON history format (the SDK's converter trips over jest's module registry).
@@ -102,6 +103,24 @@ describe('record workflow histories', () => {
     } finally {
       await tether.stopAll();
       await hub.close();
+    }
+  });
+
+  it('behaviours: a call that completes and one that throws', async () => {
+    const stack = await startBehaviourStack();
+    try {
+      const deployed = await deploy(stack, {
+        'index.ts': "export async function greet(input: { name: string }) { return { greeting: `Hello, ${input.name}` }; }\nexport async function fail() { throw new Error('recorded failure'); }\n",
+      });
+      expect(deployed.status).toBe(201);
+      const ok = await callBehaviour(stack, 'greet', { name: 'Ada' }, { headers: { 'Idempotency-Key': `recorded-behaviour-${Date.now()}` } });
+      expect(ok.status).toBe(200);
+      const failed = await callBehaviour(stack, 'fail', {});
+      expect(failed.status).toBe(422);
+      save('execute-behaviour-completed', ok.headers.get('x-tether-execution-id')!);
+      save('execute-behaviour-threw', failed.body.error.executionId);
+    } finally {
+      await stack.stop();
     }
   });
 });

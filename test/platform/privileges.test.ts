@@ -1,4 +1,4 @@
-import { isAllowed } from '../../src/platform/privileges';
+import { isAllowed, mayRunBehaviours } from '../../src/platform/privileges';
 
 describe('connector privileges', () => {
   it('grants by exact action, by connector wildcard, and by `*`', () => {
@@ -12,6 +12,7 @@ describe('connector privileges', () => {
 
   it('always allows /rcf/ paths, and checkHealth of a connector it has any privilege on', () => {
     expect(isAllowed([], '/rcf/descriptor')).toBe(true);
+    expect(isAllowed([], '/rcf/executions/action%2Fmyconnector%2Forder_product%2Fkey-1')).toBe(true);
     expect(isAllowed(['myconnector/order_product'], '/myconnector/com.bmc.dsm.catalog:checkHealth')).toBe(true);
     expect(isAllowed(['myconnector/order_product'], '/http/com.bmc.dsm.catalog:checkHealth')).toBe(false);
   });
@@ -20,5 +21,13 @@ describe('connector privileges', () => {
     expect(isAllowed(['myconnector/order_product'], '/my%63onnector/order_product')).toBe(true);
     expect(isAllowed(['myconnector/*'], '/myconnector/..%2F..%2Fhttp')).toBe(false);
     expect(isAllowed(['*'], '/myconnector/%E0%A4%A')).toBe(false);
+  });
+
+  it('grants behaviours by `behaviours:{tenant}/{environment}` or `*` only, and those patterns grant no SPI path', () => {
+    expect(mayRunBehaviours(['behaviours:acme/prod'], 'acme', 'prod')).toBe(true);
+    expect(mayRunBehaviours(['behaviours:acme/prod'], 'acme', 'test')).toBe(false);
+    expect(mayRunBehaviours(['*'], 'any', 'where')).toBe(true);
+    expect(mayRunBehaviours(['myconnector/*'], 'acme', 'prod')).toBe(false);
+    expect(isAllowed(['behaviours:acme/prod'], '/behaviours:acme/prod')).toBe(false);
   });
 });

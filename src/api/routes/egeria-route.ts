@@ -61,7 +61,8 @@ export function egeriaRoutes(service: EgeriaService, prefixes: string[], serverN
         query: service === 'integration-daemon' ? delegatingUserId : undefined,
         body: operation.body,
         responses: {
-          200: { description: `${operation.responseClass}; an error is relatedHTTPCode ≥ 400 with the FFDC exception fields`, schema: envelope },
+          // Egeria answers errors with HTTP 200 too: the body is the payload, or the envelope's exception fields.
+          200: { description: `${operation.responseClass}; an error is relatedHTTPCode ≥ 400 with the FFDC exception fields`, schema: z.union([envelope, errorEnvelope]) },
           401: { description: 'Missing or wrong admin token (UserNotAuthorizedException envelope)', schema: errorEnvelope },
           403: { description: 'Credentials not allowed here (UserNotAuthorizedException envelope)', schema: errorEnvelope },
         },

@@ -176,9 +176,13 @@ export function integrationDaemonRoutes({ daemons, registry, log }: IntegrationD
           const known = registry.list().filter((c) => c.definition.integration).map((c) => c.definition.type);
           throw unknownName('connectorProviderClassName', `${type} is not an integration connector type of this Tether; it knows ${known.join(', ') || 'none'}`);
         }
+        // Egeria's ConnectorReport: connectorType (a ConnectorType bean), refreshTimeInterval and usesBlockingCalls
+        // (primitives, always present); Tether adds the connector's version.
         ctx.body = egeriaOk('ConnectorReportResponse', {
           connectorReport: {
-            connectorType: { class: 'ConnectorType', connectorProviderClassName: connector.type, displayName: connector.name, qualifiedName: connector.type },
+            connectorType: { class: 'ConnectorType', qualifiedName: connector.type, displayName: connector.name, connectorProviderClassName: connector.type },
+            refreshTimeInterval: 0,
+            usesBlockingCalls: false,
             connectorVersion: connector.version,
           },
         });
