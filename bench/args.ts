@@ -8,7 +8,7 @@ export interface BenchArgs {
   skipBehaviours: boolean;
   /** Only the daemon scale run (no latency measurement). */
   daemonOnly: boolean;
-  /** Also measure the A/B variants that switch one fast-path choice off. */
+  /** Also measure the A/B variants (one difference each from tether or tuned); off by default in --quick, to stay under 2 min. */
   ablations: boolean;
   /** Measured rounds; each runs every variant at every concurrency once, in a rotating order. */
   rounds: number;
@@ -21,7 +21,7 @@ export interface BenchArgs {
   only?: string[];
 }
 
-const usage = `Usage: npm run bench -- [--quick] [--connectors N] [--skip-daemon] [--skip-behaviours] [--daemon-only] [--no-ablations] [--rounds N] [--segment-ms N] [--only v1,v2] [--concurrency 1,32]`;
+const usage = `Usage: npm run bench -- [--quick] [--connectors N] [--skip-daemon] [--skip-behaviours] [--daemon-only] [--ablations | --no-ablations] [--rounds N] [--segment-ms N] [--only v1,v2] [--concurrency 1,32]`;
 
 /** Raised for an unknown flag or a bad value; the message names the flag. */
 export class BenchArgsError extends Error {
@@ -42,7 +42,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     skipDaemon: false,
     skipBehaviours: false,
     daemonOnly: false,
-    ablations: true,
+    ablations: !quick,
     rounds: quick ? 3 : 8,
     segmentMs: quick ? 1500 : 3000,
     warmupMs: quick ? 1000 : 3000,
@@ -67,6 +67,9 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         break;
       case '--no-ablations':
         args.ablations = false;
+        break;
+      case '--ablations':
+        args.ablations = true;
         break;
       case '--rounds':
         args.rounds = positiveInt(flag, argv[++i]);

@@ -148,17 +148,19 @@ async function main(): Promise<void> {
       daemon,
       behaviours,
     };
+    // Written before stopping: a worker that cannot finish its in-flight work (thousands of connector runs) may
+    // leave the stop pending with nothing else alive, and Node then exits without running what follows.
+    const dir = join(projectRoot, 'bench', 'results');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${report.startedAt.replace(/:/g, '-')}.json`);
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`${formatTable(report)}\n${report.behaviours ? `\n${formatBehaviours(report.behaviours)}\n` : ''}\nWrote ${file}\n`);
   } finally {
     note('Stopping…');
     keepAliveAgent.destroy();
     await stack.stop();
   }
 
-  const dir = join(projectRoot, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${report.startedAt.replace(/:/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`${formatTable(report)}\n${report.behaviours ? `\n${formatBehaviours(report.behaviours)}\n` : ''}\nWrote ${file}\n`);
   const errors = [...report.runs, ...report.ablations].filter((row) => row.errors > 0);
   if (errors.length) {
     note(`Some calls failed: ${errors.map((row) => `${row.variant} c=${row.concurrency}: ${row.errors} (${row.firstError})`).join('; ')}`);

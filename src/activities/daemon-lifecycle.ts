@@ -54,6 +54,9 @@ function isRefusedArgument(err: unknown): boolean {
  */
 export const CLIENT_CALLS_IN_FLIGHT = 64;
 
+/** Workflow task timeout of a group reconciler (see syncReconcilers). */
+const RECONCILER_TASK_TIMEOUT = '60s';
+
 /**
  * Runs the calls, {@link CLIENT_CALLS_IN_FLIGHT} at a time; a refused argument fails the activity without retries
  * (the workflow reports it). The first failure stops further calls from starting.
@@ -94,6 +97,10 @@ export function createDaemonLifecycleActivities({ client, settings, registry }: 
             workflowId: reconcilerWorkflowId(serverName, group.integrationGroupQualifiedName),
             taskQueue,
             args: [{ serverName, group, pollIntervalSeconds }],
+            // A pass over thousands of connectors is a long local activity, which Core keeps alive by
+            // heartbeating the workflow task at 80% of this timeout. At the default 10 s a loaded server
+            // answered the heartbeat too late ("task not found") and the pass started over.
+            workflowTaskTimeout: RECONCILER_TASK_TIMEOUT,
             signal: configureReconcilerSignal,
             signalArgs: [group],
             typedSearchAttributes: [

@@ -4,6 +4,7 @@ import { TEMPORAL_SERVER_VERSION } from '../cluster/server-binaries';
 import { resolveCredentials } from '../config/credentials';
 import { parseSettings } from '../config/settings';
 import { resolveCodecKeyRing } from '../temporal/codec';
+import { printGeneratedSecrets } from './generated-secrets';
 
 /** The options of `tether cluster` as commander parsed them (src/cli/main.ts). */
 export interface ClusterCliOptions {
@@ -66,14 +67,6 @@ export async function runCluster(options: ClusterCliOptions): Promise<void> {
   for (const worker of cluster.workers) say(`  ${worker.spec.name.padEnd(12)} ${worker.url}/metrics   (pid ${worker.pid}; log ${worker.logFile})`);
   say(`  Logs         ${logs}`);
   say(`  Attach more  TEMPORAL_ADDRESS=${cluster.temporalAddress} TEMPORAL_NAMESPACE=${namespace} TETHER_DATA_DIR=${resolve(settings.TETHER_DATA_DIR)} npx tether worker`);
-  if (credentials.generatedFile) {
-    const c = credentials.credentials;
-    say('');
-    say(`Generated credentials (kept in ${credentials.generatedFile}; shown this once):`);
-    say(`  admin token      ${c.adminToken}`);
-    say(`  SPI basic auth   ${c.spiUser}:${c.spiPassword}`);
-    say(`  SPI token        ${c.spiToken}`);
-  }
-  if (codec.generatedFile) say(`Created the payload encryption key ${codec.generatedFile} (keep it: runs cannot be read without it).`);
+  printGeneratedSecrets(say, credentials, codec);
   say('Press Ctrl-C to stop everything.');
 }

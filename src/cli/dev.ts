@@ -7,6 +7,7 @@ import { freePort, startDevServer, type DevServer } from '../temporal/dev-server
 import { resolveTemporalBinary, temporalVersion } from '../temporal/provision';
 import { runConnectorMode } from '../platform/connector-mode';
 import { bootstrap, onShutdown, startProcess } from './process';
+import { printGeneratedSecrets } from './generated-secrets';
 
 /** `npm start`: the embedded Temporal dev server (unless TEMPORAL_ADDRESS is set), a worker and the API in one process. */
 export async function runDev(): Promise<void> {
@@ -84,14 +85,6 @@ export async function runDev(): Promise<void> {
     say(`  Temporal UI  ${temporalUiUrl}/namespaces/${encodeURIComponent(settings.TEMPORAL_NAMESPACE)}/workflows   (${reading})`);
   }
   say(`  Temporal     ${temporalAddress} (namespace ${settings.TEMPORAL_NAMESPACE}, task queue ${settings.TETHER_TASK_QUEUE})`);
-  if (credentials.generatedFile) {
-    const c = credentials.credentials;
-    say('');
-    say(`Generated credentials (kept in ${credentials.generatedFile}; shown this once):`);
-    say(`  admin token      ${c.adminToken}`);
-    say(`  SPI basic auth   ${c.spiUser}:${c.spiPassword}`);
-    say(`  SPI token        ${c.spiToken}`);
-  }
-  if (codec.generatedFile) say(`Created the payload encryption key ${codec.generatedFile} (keep it: runs cannot be read without it).`);
+  printGeneratedSecrets(say, credentials, codec);
   say('Press Ctrl-C to stop.');
 }

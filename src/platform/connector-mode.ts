@@ -73,7 +73,6 @@ export interface SuperviseOptions {
  * only show in readiness and `GET /admin/platform-connection`, waiting for an operator.
  */
 export function supervisePlatformConnection(options: SuperviseOptions): { stop(): void } {
-  let connectedOnce = false;
   let stopped = false;
   const check = async () => {
     const status = await queryPlatformConnection(options.client, options.workflowId).catch((err) => {
@@ -81,7 +80,9 @@ export function supervisePlatformConnection(options: SuperviseOptions): { stop()
       return undefined;
     });
     if (!status || stopped) return;
-    if (status.phase === 'CONNECTED') connectedOnce = true;
+    // Read from the workflow's durable state, not from what this poll happened to see: a short-lived
+    // connection between two polls still counts, so its later failure waits for an operator.
+    const connectedOnce = status.connectionId !== undefined;
     if (status.phase === 'FAILED' && status.refused && (!connectedOnce || options.exitWithConnection)) {
       return finish(1, `${status.lastError} (check TETHER_CONNECTOR_ID and TETHER_CONNECTOR_SECRET)`);
     }

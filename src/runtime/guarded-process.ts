@@ -49,8 +49,9 @@ export async function spawnGuarded(command: string, args: string[], options: Gua
     cwd: options.cwd,
     detached: true,
   });
+  const unref = (stream: unknown) => (stream as { unref?: () => void } | null)?.unref?.();
   guard.unref();
-  for (const stream of [guard.stdin, guard.stdout, guard.stderr, guard.stdio[3]]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
+  for (const stream of [guard.stdin, guard.stdout, guard.stderr]) unref(stream);
   let done = false;
   const exited = new Promise<number>((resolve) =>
     guard.once('exit', (code, signal) => {
@@ -58,11 +59,13 @@ export async function spawnGuarded(command: string, args: string[], options: Gua
       resolve(code ?? (signal ? 128 : 1));
     }),
   );
+  // The pid pipe keeps this process alive until the pid arrives; afterwards the guard never holds us up.
   const pid = await new Promise<number>((resolve, reject) => {
     guard.once('error', reject);
     createInterface({ input: guard.stdio[3] as Readable }).once('line', (line) => resolve(Number(line)));
     void exited.then((code) => reject(new Error(`${command} exited at once with status ${code}`)));
   });
+  unref(guard.stdio[3]);
   return {
     pid,
     guard,

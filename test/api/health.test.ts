@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { startDevServer } from '../../src/temporal/dev-server';
 import { TEMPORAL_CALL_DEADLINE_MS, TEMPORAL_RETRY_AFTER_SECONDS } from '../../src/temporal/unavailable';
-import { spiAuth, startTestTether, type TestTether } from '../support/tether';
+import { adminAuth, spiAuth, startTestTether, type TestTether } from '../support/tether';
 
 describe('health endpoints', () => {
   let tether: TestTether;
@@ -76,6 +76,10 @@ describe('readiness without a worker or a server', () => {
       expect(response.body.error).toEqual({ code: 'TEMPORAL_UNAVAILABLE', message: `Temporal is not reachable; retry in ${TEMPORAL_RETRY_AFTER_SECONDS} s` });
       // The deadline bounds the wait (the SDK alone retries for 5-9 s); the margin absorbs a loaded machine.
       expect(elapsedMs).toBeLessThan(TEMPORAL_CALL_DEADLINE_MS + 3_000);
+      // A route that lists from Temporal's visibility answers the same 503 once the SDK gives up.
+      const list = await request(tether.url).get('/admin/executions').set(adminAuth);
+      expect(list.status).toBe(503);
+      expect(list.headers['retry-after']).toBe(String(TEMPORAL_RETRY_AFTER_SECONDS));
     } finally {
       await tether.stop();
     }
