@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Middleware } from 'koa';
-import { ApiError } from './errors';
+import { ApiError } from '../errors';
 import { jsonDepthExceeds, maxJsonDepth } from './json-depth';
 
 /**

@@ -2,8 +2,8 @@ import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
 import { jsonBody } from './body';
-import { ApiError } from './errors';
-import { parseOrThrow } from './validate';
+import { ApiError } from '../errors';
+import { parseOrThrow } from '../errors/validation';
 
 /**
  * Who may call a route: `'public'` (anyone) or one of the server's named policies (the API: `spi`, `admin`, …;

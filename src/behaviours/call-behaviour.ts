@@ -1,4 +1,4 @@
-import { ApiError, errorBody } from '../api/errors';
+import { ApiError, errorBody } from '../errors';
 import { behaviourRunDeadlineMs, behaviourWorkflowId, behaviourWorkflowType, type BehaviourRequest } from '../contracts/behaviour-workflows';
 import type { BehaviourCall } from '../contracts/behaviours';
 import { TetherAction, TetherEnvironment, TetherKind, TetherTenant } from '../contracts/search-attributes';

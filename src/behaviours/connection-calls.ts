@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ConnectorRegistry } from '../connectors/registry';
-import { fieldErrors } from '../api/validate';
+import { fieldErrors } from '../errors/validation';
 import { actionInputsSchema, withoutNulls } from '../spi/input-schema';
 import type { ConnectionCallMessage, ConnectionResultMessage } from './protocol';
 

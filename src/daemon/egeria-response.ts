@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
-import { ApiError, asApiError, errorHeaders } from '../api/errors';
+import { ApiError, asApiError, errorHeaders } from '../errors';
 
 /**
  * Egeria's response envelope (FFDCResponseBase.java in odpi/egeria, common-services/ffdc-services): every answer of

@@ -1,6 +1,6 @@
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { NotFoundError } from '../api/errors';
+import { NotFoundError } from '../errors';
 import { definitionChangedSignal } from '../contracts/daemon-workflows';
 import { type IntegrationGroupDefinition } from '../contracts/metadata';
 import { deleteGroupDefinitionUpdate, getGroupDefinitionQuery, listGroupDefinitionsQuery, metadataStoreWorkflowId, putGroupDefinitionUpdate, type PutGroupDefinitionResult, type StoredGroupDefinition } from '../contracts/metadata-store';

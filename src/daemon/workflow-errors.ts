@@ -1,5 +1,5 @@
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApiError, NotFoundError } from '../api/errors';
+import { ApiError, NotFoundError } from '../errors';
 import { GroupNotConfigured, InvalidGroupConfig } from '../contracts/daemon-workflows';
 import { GroupNotFound } from '../contracts/metadata-store';
 

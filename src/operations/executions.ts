@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription, type WorkflowExecutionInfo } from '@temporalio/client';
 import { decodeArrayFromPayloads, decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
-import { ApiError, NotFoundError } from '../api/errors';
+import { ApiError, NotFoundError } from '../errors';
 import type { ActionRequest } from '../contracts/action';
 import type { ExecutionDetail, ExecutionListQuery, ExecutionStatus, ExecutionSummary } from '../contracts/executions';
 import { behaviourRunDeadlineMs, behaviourWorkflowId, behaviourWorkflowType, type BehaviourRequest } from '../contracts/behaviour-workflows';

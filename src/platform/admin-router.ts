@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ErrorBody } from '../contracts/errors';
-import { NotFoundError } from '../api/errors';
-import { parseOrThrow } from '../api/validate';
+import { NotFoundError } from '../errors';
+import { parseOrThrow } from '../errors/validation';
 import type { HubRoute } from './auth';
 import { Privilege, type CredentialStore, type StoredConnector } from './credential-store';
 import { ConnectorId } from './frames';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ApiError, NotFoundError } from '../api/errors';
-import { parseOrThrow } from '../api/validate';
+import { ApiError, NotFoundError } from '../errors';
+import { parseOrThrow } from '../errors/validation';
 import {
   BehaviourBundle,
   BehaviourCallBody,

@@ -1,6 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
-import { ApiError, NotFoundError } from '../api/errors';
+import { ApiError, NotFoundError } from '../errors';
 import { ErrorBody } from '../contracts/errors';
 import type { HubRoute } from './auth';
 import type { CredentialStore } from './credential-store';

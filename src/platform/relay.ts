@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type WebSocket from 'ws';
-import { ApiError } from '../api/errors';
+import { ApiError } from '../errors';
 import type { BehaviourCall } from '../contracts/behaviours';
 import { CloseCode, closeReason, type HubFrame, type ResponseFrame, type SpiRequest, type SpiResponse } from './frames';
 

@@ -1,5 +1,5 @@
-import { ApiError, NotFoundError, ValidationError } from '../api/errors';
-import { fieldErrors } from '../api/validate';
+import { ApiError, NotFoundError, ValidationError } from '../errors';
+import { fieldErrors } from '../errors/validation';
 import type { ActionRequest } from '../contracts/action';
 import { TetherAction, TetherConnectionInstance, TetherConnector, TetherKind } from '../contracts/search-attributes';
 import { ActionCall } from '../contracts/spi';

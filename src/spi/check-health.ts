@@ -1,4 +1,4 @@
-import { parseOrThrow } from '../api/validate';
+import { parseOrThrow } from '../errors/validation';
 import { TetherConnectionInstance, TetherConnector, TetherKind } from '../contracts/search-attributes';
 import { HealthCheckCall, type HealthCheckAnswer } from '../contracts/spi';
 import type { RegisteredConnector } from '../connectors/registry';

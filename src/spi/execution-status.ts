@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { NotFoundError, errorBody } from '../api/errors';
+import { NotFoundError, errorBody } from '../errors';
 import type { ActionResult } from '../contracts/action';
 import { ExecutionStatus, type ExecutionView } from '../contracts/spi';
 import type { HealthReport } from '../connectors/sdk';

@@ -1,5 +1,5 @@
 import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
-import { ApiError } from '../api/errors';
+import { ApiError } from '../errors';
 import { FailureType } from '../connectors/errors';
 import { BehaviourFailureType } from '../contracts/behaviour-workflows';
 

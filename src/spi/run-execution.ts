@@ -1,5 +1,5 @@
 import type { SearchAttributePair, Workflow } from '@temporalio/common';
-import { errorBody } from '../api/errors';
+import { errorBody } from '../errors';
 import type { ExecutionView } from '../contracts/spi';
 import { awaitWithin, executionHeaders, executionLinks, startOrAttach } from './executions';
 import { executionFailureToApiError } from './failures';

@@ -1,4 +1,4 @@
-import { ApiError, NotFoundError, asApiError, errorBody, errorHeaders } from '../api/errors';
+import { ApiError, NotFoundError, asApiError, errorBody, errorHeaders } from '../errors';
 import { CHECK_HEALTH_PATH } from '../contracts/spi';
 import { callAction } from './call-action';
 import { checkHealth } from './check-health';

@@ -5,8 +5,8 @@ import { configureAllGroupsUpdate, configureGroupUpdate, removeAllGroupsUpdate, 
 import type { DaemonClient } from '../../daemon/daemon-client';
 import { egeriaOk } from '../../daemon/egeria-response';
 import type { ApiRoute } from '../auth';
-import { NotFoundError } from '../errors';
-import { parseOrThrow } from '../validate';
+import { NotFoundError } from '../../errors';
+import { parseOrThrow } from '../../errors/validation';
 import { egeriaRoutes, type EgeriaOperation } from './egeria-route';
 
 /**

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { BehavioursManager } from '../../behaviours/manager';
 import { SourceLocation } from '../../contracts/behaviours';
 import type { ApiRoute } from '../auth';
-import { NotFoundError } from '../errors';
+import { NotFoundError } from '../../errors';
 import { ErrorBodySchema } from '../openapi';
 
 /** The documented shape of `GET /admin/behaviours` (the manager's `status()`). */

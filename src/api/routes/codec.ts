@@ -6,9 +6,9 @@ import type { Settings } from '../../config/settings';
 import type { ApiRoute } from '../auth';
 import type { Route } from '../route';
 import { CODEC_SESSION_COOKIE, CODEC_SESSION_SECONDS, issueCodecSession } from '../codec-session';
-import { ApiError } from '../errors';
+import { ApiError } from '../../errors';
 import { ErrorBodySchema } from '../openapi';
-import { parseOrThrow } from '../validate';
+import { parseOrThrow } from '../../errors/validation';
 
 /** A payload as protobuf JSON: metadata values and data in base64 (Temporal's codec-server protocol). */
 export const JsonPayload = z.object({

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { ConnectorValidator } from '../../connectors/validation';
 import type { ApiDeps } from '../app';
 import type { ApiRoute } from '../auth';
-import { NotFoundError } from '../errors';
+import { NotFoundError } from '../../errors';
 import { ErrorBodySchema } from '../openapi';
-import { parseOrThrow } from '../validate';
+import { parseOrThrow } from '../../errors/validation';
 
 const ValidationAnswer = z.object({
   connectorType: z.string(),

@@ -4,7 +4,7 @@ import { ExecutionsService } from '../../operations/executions';
 import type { ApiDeps } from '../app';
 import type { ApiRoute } from '../auth';
 import { ErrorBodySchema } from '../openapi';
-import { parseOrThrow } from '../validate';
+import { parseOrThrow } from '../../errors/validation';
 
 const notFound = { description: 'No such action or health-check execution', schema: ErrorBodySchema };
 

@@ -7,7 +7,7 @@ import type { DaemonClient } from '../../daemon/daemon-client';
 import { egeriaOk, unknownName } from '../../daemon/egeria-response';
 import { daemonStatus, groupSummary } from '../../daemon/egeria-status';
 import type { ApiRoute } from '../auth';
-import { parseOrThrow } from '../validate';
+import { parseOrThrow } from '../../errors/validation';
 import { egeriaRoutes, type EgeriaOperation } from './egeria-route';
 
 /**

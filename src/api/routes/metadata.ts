@@ -1,7 +1,7 @@
 import { IntegrationGroupDefinition } from '../../contracts/metadata';
 import type { MetadataClient } from '../../daemon/metadata-client';
 import type { ApiRoute } from '../auth';
-import { parseOrThrow } from '../validate';
+import { parseOrThrow } from '../../errors/validation';
 import { ErrorBodySchema } from '../openapi';
 import { z } from 'zod';
 

@@ -4,7 +4,7 @@ import type { Settings } from '../../config/settings';
 import { reconnectPlatformUpdate, type PlatformConnectionStatus } from '../../contracts/platform-connection';
 import { platformConnectionTarget, queryPlatformConnection, startPlatformConnection } from '../../platform/connector-mode';
 import type { ApiRoute } from '../auth';
-import { ApiError, NotFoundError } from '../errors';
+import { ApiError, NotFoundError } from '../../errors';
 import { ErrorBodySchema } from '../openapi';
 
 /** The documented shape of the connection status (the workflow's query answers it). */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ValidationError } from './errors';
+import { ValidationError } from './index';
 
 /** Maps every issue to its field path ("inputs.quantity", "(body)" for the root). */
 export function fieldErrors(error: z.ZodError): Record<string, string[]> {
