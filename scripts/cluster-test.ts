@@ -21,6 +21,8 @@ const ACTIONS = Number(args.actions);
 const CONCURRENCY = 8;
 /** The daemon status answers from its last known state when a worker is gone: 64–105 ms measured at load 28; this allows for worse machines. */
 const STATUS_BOUND_MS = 5_000;
+/** How long, after a worker is killed, every integration connector may take to refresh twice more. */
+const REFRESH_RESUME_BOUND_MS = 60_000;
 
 const credentials = {
   TETHER_ADMIN_TOKEN: randomBytes(16).toString('hex'),
@@ -248,11 +250,17 @@ async function killTest(dir: string) {
     // The daemon status must not wait on the dead worker (its last known state is shown, marked stale).
     if (Math.max(...statusMs) > STATUS_BOUND_MS) failures.push(`the integration-daemon status took ${seconds(Math.max(...statusMs))} right after the worker kill`);
 
-    // Integration connectors kept refreshing through the worker kill.
-    await sleep(3_000);
-    const refreshedAfterKill = daemonPaths.names.map((name) => ({ name, after: (peer.hits.get(`/${name}`) ?? []).filter((at) => at > workerKilledAt).length }));
-    figures.refreshesAfterWorkerKill = Object.fromEntries(refreshedAfterKill.map(({ name, after }) => [name, after]));
-    for (const { name, after } of refreshedAfterKill) if (after < 2) failures.push(`${name} refreshed ${after} times after the worker kill`);
+    // Integration connectors kept refreshing through the worker kill. A connector whose workflow sat on the killed
+    // worker resumes once its sticky task times out and moves to a live worker (~10 s), so wait for two refreshes
+    // of each, within a bound, rather than counting at a fixed moment.
+    const refreshesAfterKill = () => daemonPaths.names.map((name) => ({ name, after: (peer.hits.get(`/${name}`) ?? []).filter((at) => at > workerKilledAt).length }));
+    const refreshDeadline = Date.now() + REFRESH_RESUME_BOUND_MS;
+    while (refreshesAfterKill().some(({ after }) => after < 2) && Date.now() < refreshDeadline) await sleep(500);
+    figures.refreshesResumedWithinMs = Date.now() - workerKilledAt;
+    figures.refreshesAfterWorkerKill = Object.fromEntries(refreshesAfterKill().map(({ name, after }) => [name, after]));
+    for (const { name, after } of refreshesAfterKill()) {
+      if (after < 2) failures.push(`${name} refreshed ${after} times in the ${seconds(REFRESH_RESUME_BOUND_MS)} after the worker kill`);
+    }
 
     // Restart-to-ready without load around (the ≤ 2 s goal is for this case; under load both cores are busy).
     const idle: Record<string, number> = {};
