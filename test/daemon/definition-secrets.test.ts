@@ -7,7 +7,7 @@ import { SecretRef, SecretStore } from '../../src/connectors/secrets';
 import { integrationConnectorWorkflowId } from '../../src/contracts/daemon-workflows';
 import { historyText } from '../spi/history-text';
 import { startTestTether, type TestTether } from '../support/tether';
-import { daemonApi, pollConnector, startPeer, unique, waitFor, type Peer } from './support';
+import { configureGroup, daemonApi, pollConnector, startPeer, unique, waitFor, type Peer } from './support';
 
 const POLL_SECRET = 'Bearer declared-poll-secret-6d5c4b3a';
 const LEAKY_SECRET = 'leaky-secret-value-1a2b3c4d';
@@ -54,15 +54,7 @@ describe('integration group definitions reach secrets only through declared secr
     await peer.close();
   });
 
-  async function group(connectors: object[]) {
-    const serverName = unique('daemon');
-    const api = daemonApi(tether, serverName);
-    const metadataServer = unique('md');
-    const qualifiedName = unique('group');
-    await api.putDefinition(metadataServer, qualifiedName, { connectors }).expect(201);
-    await api.configure(api.groupConfig(qualifiedName, metadataServer)).expect(200);
-    return { api, serverName, qualifiedName };
-  }
+  const group = (connectors: object[]) => configureGroup(tether, connectors);
 
   it("a ${…} in a definition is never substituted: the connector is CONFIG_FAILED and the host's variable never leaves", async () => {
     process.env.TETHER_TEST_HOST_SECRET = 'host-environment-secret-0p9o8i';

@@ -20,7 +20,7 @@
 import request from 'supertest';
 import { egeriaConnectorStatuses } from '../../src/daemon/egeria-status';
 import { adminAuth, startTestTether, uniqueTaskQueue, type TestTether } from '../support/tether';
-import { daemonApi, integrationRegistry, pollConnector, runtimePath, startDaemonTether, startPeer, unique, waitFor, type Peer } from './support';
+import { configureGroup, daemonApi, integrationRegistry, pollConnector, runtimePath, startDaemonTether, startPeer, unique, waitFor, type Peer } from './support';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const invalidParameter = 'org.odpi.openmetadata.frameworks.openmetadata.ffdc.InvalidParameterException';
@@ -36,17 +36,7 @@ describe('integration daemon runtime: Egeria 5 conformance', () => {
     await peer.close();
   });
 
-  /** A daemon server with one configured group whose definition lives in this Tether's metadata service. */
-  async function group(connectors: object[]) {
-    const serverName = unique('daemon');
-    const api = daemonApi(tether, serverName);
-    const metadataServer = unique('md');
-    const qualifiedName = unique('group');
-    await api.putDefinition(metadataServer, qualifiedName, { connectors }).expect(201);
-    await api.configure(api.groupConfig(qualifiedName, metadataServer)).expect(200);
-    const runtime = (path: string) => `${runtimePath(serverName)}${path}`;
-    return { api, serverName, qualifiedName, metadataServer, runtime };
-  }
+  const group = (connectors: object[]) => configureGroup(tether, connectors);
 
   it('answers GET status as IntegrationDaemonStatusResponse, property by property, on the 5.x and 4.x paths', async () => {
     const path = `/${unique('status')}`;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestTether } from '../support/tether';
-import { daemonApi, pollConnector, startDaemonTether, startPeer, unique, waitFor, type Peer } from './support';
+import { configureGroup, pollConnector, startDaemonTether, startPeer, unique, waitFor, type Peer } from './support';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -17,16 +17,7 @@ describe('integration daemon: reconciliation, restarts, manual control', () => {
     await peer.close();
   });
 
-  /** A daemon server with one configured group whose definition lives in this Tether's metadata service. */
-  async function group(connectors: object[]) {
-    const api = daemonApi(tether, unique('daemon'));
-    const metadataServer = unique('md');
-    const qualifiedName = unique('group');
-    await api.putDefinition(metadataServer, qualifiedName, { connectors }).expect(201);
-    await api.configure(api.groupConfig(qualifiedName, metadataServer)).expect(200);
-    const define = (next: object[]) => api.putDefinition(metadataServer, qualifiedName, { connectors: next }).expect(200);
-    return { api, qualifiedName, define };
-  }
+  const group = (connectors: object[]) => configureGroup(tether, connectors);
 
   it('starts a connector, follows a definition change within 10 s, stops a removed one', async () => {
     const path = `/${unique('a')}`;

@@ -118,6 +118,20 @@ export function daemonApi(tether: TestTether, serverName: string) {
   };
 }
 
+/** A new daemon server with one configured group whose definition lives in `tether`'s own metadata service. */
+export async function configureGroup(tether: TestTether, connectors: object[]) {
+  const serverName = unique('daemon');
+  const api = daemonApi(tether, serverName);
+  const metadataServer = unique('md');
+  const qualifiedName = unique('group');
+  await api.putDefinition(metadataServer, qualifiedName, { connectors }).expect(201);
+  await api.configure(api.groupConfig(qualifiedName, metadataServer)).expect(200);
+  /** Replaces the group's definition (the reconciler follows it). */
+  const define = (next: object[]) => api.putDefinition(metadataServer, qualifiedName, { connectors: next }).expect(200);
+  const runtime = (path: string) => `${runtimePath(serverName)}${path}`;
+  return { api, serverName, qualifiedName, metadataServer, define, runtime };
+}
+
 export const pollConnector = (connectorName: string, url: string, extra: Record<string, unknown> = {}) => ({
   connectorName,
   connectorType: 'tether.http-poll',
