@@ -1,15 +1,20 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import type { BuiltMessage, ConnectionCallMessage, ManagerMessage, ResultMessage, ServerMessage } from './protocol';
+import { ServerMessage, type BuiltMessage, type ConnectionCallMessage, type ManagerMessage, type ResultMessage } from './protocol';
 import { behaviourServerScript } from './server-entry';
 
 export interface ServerProcessOptions {
+  /** The only tenant and environment whose versions this server builds and runs. */
+  tenant: string;
+  environment: string;
   maxOldSpaceMb: number;
   /** Port of `--inspect` for this server (TETHER_BEHAVIOURS_INSPECT; each later server takes the next port). */
   inspectPort?: number;
   logLevel: string;
   /** Runs a behaviour's call to a connection instance, in the manager (where the settings are). */
   onConnectionCall(message: ConnectionCallMessage): void;
+  /** The server sent something that is not a message of the protocol (a behaviour writing on the channel). */
+  onInvalidMessage(problem: string): void;
   /** The process ended; `expected` when the manager ended it. */
   onExit(server: BehaviourServerProcess, expected: boolean, why: string): void;
 }
@@ -30,9 +35,15 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-/** The manager's handle on one Behaviour Server child process: builds, calls in flight, and its end. */
+/**
+ * The manager's handle on one Behaviour Server child process: builds, calls in flight, and its end. A server
+ * holds the versions of one tenant and environment only, so what its behaviours may reach is decided by the
+ * scope recorded here, not by anything the process says.
+ */
 export class BehaviourServerProcess {
   readonly started = new Date();
+  readonly tenant: string;
+  readonly environment: string;
   readonly child: ChildProcess;
   /** Builds asked of this server (failed ones count: they cost memory too). */
   builds = 0;
@@ -48,6 +59,8 @@ export class BehaviourServerProcess {
   private endingExpected = false;
 
   constructor(private readonly options: ServerProcessOptions) {
+    this.tenant = options.tenant;
+    this.environment = options.environment;
     const execArgv = [`--max-old-space-size=${options.maxOldSpaceMb}`, '--enable-source-maps'];
     if (options.inspectPort !== undefined) execArgv.push(`--inspect=127.0.0.1:${options.inspectPort}`);
     this.child = fork(behaviourServerScript(), [], {
@@ -61,7 +74,7 @@ export class BehaviourServerProcess {
       this.child.once('exit', () => reject(new ServerDiedError('The behaviour server exited while starting')));
     });
     this.ready.catch(() => undefined);
-    this.child.on('message', (message: ServerMessage) => this.receive(message));
+    this.child.on('message', (message: unknown) => this.receive(message));
     this.child.on('error', () => undefined);
     this.child.once('exit', (code, signal) => this.ended(code, signal));
   }
@@ -72,6 +85,11 @@ export class BehaviourServerProcess {
 
   get inflight(): number {
     return this.calls.size;
+  }
+
+  /** Whether a call with this id is running on this server now. */
+  runs(callId: string): boolean {
+    return this.calls.has(callId);
   }
 
   /** Builds a version once on this server; later asks share the result. */
@@ -137,7 +155,10 @@ export class BehaviourServerProcess {
     if (this.alive && this.child.connected) this.child.send(message, (err) => err && undefined);
   }
 
-  private receive(message: ServerMessage): void {
+  private receive(received: unknown): void {
+    const parsed = ServerMessage.safeParse(received);
+    if (!parsed.success) return this.options.onInvalidMessage(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(message)'}: ${issue.message}`).join('; '));
+    const message = parsed.data;
     switch (message.type) {
       case 'built':
         this.pendingBuilds.get(message.version)?.(message);
