@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { scopeMatches } from '../contracts/behaviours';
 import type { ConfiguredInstance, ConnectorRegistry } from '../connectors/registry';
 import { fieldErrors } from '../errors/validation';
+import { redactError, secretSettingValues } from '../connectors/redaction';
 import { metrics } from '../metrics';
 import { actionInputsSchema, withoutNulls } from '../spi/input-schema';
 import type { ConnectionCallMessage, ConnectionResultMessage } from './protocol';
@@ -27,7 +28,8 @@ export function mayCallInstance(instance: ConfiguredInstance, tenant: string, en
 /**
  * Runs a behaviour's call to one of the connector's configured connection instances, here in the manager:
  * the handler gets the instance with its resolved settings, the behaviour gets only outputs or the error's
- * name, message and details (never the settings). Deny by default: the instance's `behaviours` list must admit
+ * name, message and details, with the instance's secret settings and URL userinfo redacted as in an SPI
+ * call's failure (the behaviour may return or log what it gets, into histories). Deny by default: the instance's `behaviours` list must admit
  * the caller's scope. An unknown connector or instance gets the same refusal as a forbidden one, so a tenant
  * cannot learn which instances exist for others. Inputs are checked like an SPI call's.
  */
@@ -68,7 +70,8 @@ export async function runConnectionCall(registry: ConnectorRegistry, log: Logger
     });
     return { type: 'connection-result', requestId: message.requestId, ok: true, outputs };
   } catch (err) {
-    const error = err as { name?: string; message?: string; details?: unknown };
-    return fail(error?.name ?? 'Error', error?.message ?? String(err), error?.details);
+    const redacted = redactError(err, secretSettingValues(connector.definition.secretSettings, instance.settings));
+    if (!(redacted instanceof Error)) return fail('Error', String(redacted));
+    return fail(redacted.name, redacted.message, (redacted as { details?: unknown }).details);
   }
 }

@@ -19,6 +19,18 @@ export interface ServerProcessOptions {
   onExit(server: BehaviourServerProcess, expected: boolean, why: string): void;
 }
 
+/**
+ * The variables a Behaviour Server inherits: only what Node and esbuild need to run, never the worker's own
+ * environment — it holds TETHER_* credentials, the codec key and whatever `${NAME}` the config file reads, and
+ * a behaviour can read `process.env`.
+ */
+const inheritedVariables = ['PATH', 'HOME', 'TMPDIR', 'TEMP', 'TMP', 'TZ', 'LANG', 'LC_ALL', 'NODE_ENV', 'ESBUILD_BINARY_PATH', 'SystemRoot'];
+
+function behaviourServerEnv(env: NodeJS.ProcessEnv, logLevel: string): NodeJS.ProcessEnv {
+  const kept = Object.fromEntries(inheritedVariables.filter((name) => env[name] !== undefined).map((name) => [name, env[name]]));
+  return { ...kept, TETHER_BEHAVIOUR_LOG_LEVEL: logLevel };
+}
+
 /** Thrown into every call in flight when the server process dies under it; the activity retries these. */
 export class ServerDiedError extends Error {
   override readonly name = 'ServerDiedError';
@@ -66,7 +78,7 @@ export class BehaviourServerProcess {
     this.child = fork(behaviourServerScript(), [], {
       execArgv,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, TETHER_BEHAVIOUR_LOG_LEVEL: options.logLevel },
+      env: behaviourServerEnv(process.env, options.logLevel),
       serialization: 'json',
     });
     this.ready = new Promise((resolve, reject) => {

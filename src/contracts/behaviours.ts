@@ -50,7 +50,17 @@ export const BehaviourFiles = z
   .record(BehaviourPath, z.string())
   .refine((files) => Object.keys(files).length > 0, 'must contain at least one file')
   .refine((files) => Object.keys(files).length <= MAX_BEHAVIOUR_FILES, `must contain at most ${MAX_BEHAVIOUR_FILES} files`)
-  .refine((files) => new TextEncoder().encode(JSON.stringify(files)).length <= MAX_BEHAVIOUR_BYTES, `must total at most ${MAX_BEHAVIOUR_BYTES} bytes (as JSON)`);
+  .refine((files) => new TextEncoder().encode(JSON.stringify(files)).length <= MAX_BEHAVIOUR_BYTES, `must total at most ${MAX_BEHAVIOUR_BYTES} bytes (as JSON)`)
+  .superRefine((files, context) => {
+    // `lib.ts` and `lib.ts/inner.ts` cannot both be written: refused here rather than failing on every connector.
+    for (const path of Object.keys(files)) {
+      const segments = path.split('/');
+      for (let end = 1; end < segments.length; end += 1) {
+        const folder = segments.slice(0, end).join('/');
+        if (Object.hasOwn(files, folder)) context.addIssue({ code: 'custom', path: [folder], message: `${folder} is both a file and a folder (of ${path})` });
+      }
+    }
+  });
 
 /** `PUT /admin/behaviours/{tenant}/{environment}` on the hub. */
 export const PutBehavioursBody = z
