@@ -14,7 +14,7 @@ import {
   BehaviourTimeoutError,
   BehaviourUnavailableError,
 } from './errors';
-import type { BuiltMessage } from './protocol';
+import type { BuiltMessage, ConnectionCallMessage } from './protocol';
 import { BehaviourServerProcess, CallTimeoutError, ServerDiedError } from './server-process';
 import { VersionFiles } from './version-files';
 
@@ -48,8 +48,10 @@ export interface PreparedScope {
 /**
  * The Behaviours Manager (seed 000 §3, DESIGN §9), in the worker process: keeps the current version of each
  * tenant and environment, downloads and writes versions, and hands builds and calls to Behaviour Server child
- * processes. A server takes `maxBuilds` builds, then a new one takes the next; an old server exits once no call
- * runs on it and no current version lives in it. A call past its timeout kills its server.
+ * processes. Each server runs the versions of one tenant and environment only (a behaviour can read anything in
+ * its own process, so tenants never share one), and that recorded scope is what a behaviour's connection calls
+ * are checked against. A server takes `maxBuilds` builds, then a new one for the scope takes the next; an old
+ * server exits once no call runs on it and no current version lives in it. A call past its timeout kills its server.
  */
 export class BehavioursManager {
   /** The task queue this manager's behaviour activities poll: unique to this process, which holds the versions. */
@@ -57,7 +59,8 @@ export class BehavioursManager {
   readonly files: VersionFiles;
   private readonly scopes = new Map<string, Scope>();
   private readonly servers: BehaviourServerProcess[] = [];
-  private active: BehaviourServerProcess | undefined;
+  /** The server taking new builds, per tenant and environment. */
+  private readonly active = new Map<string, BehaviourServerProcess>();
   private serversStarted = 0;
   private closed = false;
 
@@ -129,6 +132,8 @@ export class BehavioursManager {
     const servers = await Promise.all(
       this.servers.map(async (server) => ({
         pid: server.pid,
+        tenant: server.tenant,
+        environment: server.environment,
         started: server.started.toISOString(),
         builds: server.builds,
         versions: [...server.built.keys()],
@@ -191,48 +196,65 @@ export class BehavioursManager {
     this.sweep();
   }
 
-  /** A live server with the version built, building it on the active server when none has it. */
+  /** A live server of the scope with the version built, building it on the scope's active server when none has it. */
   private async host(tenant: string, environment: string, version: string): Promise<{ server: BehaviourServerProcess; built: BuiltMessage }> {
+    // Versions are content hashes: two scopes deploying the same files share a version id, never a server.
     for (const server of this.servers) {
       const build = server.built.get(version);
-      if (build && server.alive) return { server, built: await build };
+      if (build && server.alive && server.tenant === tenant && server.environment === environment) return { server, built: await build };
     }
     const description = await this.files.read(tenant, environment, version);
     if (!description) throw new BehaviourUnavailableError(`Version ${version} of ${tenant}/${environment} is not on this connector`);
-    const server = this.activeServer();
+    const server = this.activeServer(tenant, environment);
     const built = await server.build(version, this.files.dirOf(tenant, environment, version), description.entry);
     if (!server.alive) throw new BehaviourServerDiedError(`The behaviour server died while building version ${version}`);
     metrics.recordBehaviourBuild(built.ok ? 'succeeded' : 'failed', built.durationMs / 1000);
     return { server, built };
   }
 
-  /** The server taking new builds: a new one when there is none, it died, or it reached its builds. */
-  private activeServer(): BehaviourServerProcess {
+  /** The scope's server taking new builds: a new one when there is none, it died, or it reached its builds. */
+  private activeServer(tenant: string, environment: string): BehaviourServerProcess {
     if (this.closed) throw new BehaviourUnavailableError('The connector is stopping');
-    if (this.active?.alive && this.active.builds < this.settings.maxBuilds) return this.active;
-    if (this.active) this.active.draining = true;
+    const id = key(tenant, environment);
+    const active = this.active.get(id);
+    if (active?.alive && active.builds < this.settings.maxBuilds) return active;
+    if (active) active.draining = true;
     const inspectPort = this.settings.inspectPort === undefined ? undefined : this.settings.inspectPort + this.serversStarted;
     this.serversStarted += 1;
-    const server = new BehaviourServerProcess({
+    const server: BehaviourServerProcess = new BehaviourServerProcess({
+      tenant,
+      environment,
       maxOldSpaceMb: this.settings.maxOldSpaceMb,
       inspectPort,
       logLevel: this.log.level,
-      onConnectionCall: (message) => void runConnectionCall(this.registry, this.log, message).then((answer) => server.answerConnectionCall(answer)),
+      onConnectionCall: (message) => void this.connectionCall(server, message),
+      onInvalidMessage: (problem) => this.log.warn({ pid: server.pid, tenant, environment, problem }, 'behaviour server sent a message outside the protocol; ignored'),
       onExit: (ended, expected, why) => this.ended(ended, expected, why),
     });
     this.servers.push(server);
-    this.active = server;
+    this.active.set(id, server);
     metrics.setBehaviourServers(this.servers.length);
-    this.log.info({ pid: server.pid, inspectPort }, 'behaviour server started');
+    this.log.info({ pid: server.pid, tenant, environment, inspectPort }, 'behaviour server started');
     return server;
   }
 
-  /** Ends draining servers that run nothing and hold no current version. */
+  /** A behaviour's call to a connection instance, checked against the scope of the server it came from. */
+  private async connectionCall(server: BehaviourServerProcess, message: ConnectionCallMessage): Promise<void> {
+    const caller = { tenant: server.tenant, environment: server.environment, callInFlight: server.runs(message.callId) };
+    try {
+      server.answerConnectionCall(await runConnectionCall(this.registry, this.log, caller, message));
+    } catch (err) {
+      this.log.error({ err, tenant: server.tenant, environment: server.environment }, 'a behaviour connection call failed in the manager');
+      server.answerConnectionCall({ type: 'connection-result', requestId: message.requestId, ok: false, error: { name: 'Error', message: 'The connection call failed; see the connector log' } });
+    }
+  }
+
+  /** Ends draining servers that run nothing and hold no current version of their scope. */
   private sweep(): void {
-    const currents = new Set([...this.scopes.values()].map((scope) => scope.current));
     for (const server of this.servers) {
       if (!server.draining || server.inflight > 0) continue;
-      if ([...server.built.keys()].some((version) => currents.has(version))) continue;
+      const current = this.scopes.get(key(server.tenant, server.environment))?.current;
+      if (current && server.built.has(current)) continue;
       server.kill('drained');
     }
   }
@@ -240,7 +262,8 @@ export class BehavioursManager {
   private ended(server: BehaviourServerProcess, expected: boolean, why: string): void {
     const index = this.servers.indexOf(server);
     if (index >= 0) this.servers.splice(index, 1);
-    if (this.active === server) this.active = undefined;
+    const id = key(server.tenant, server.environment);
+    if (this.active.get(id) === server) this.active.delete(id);
     metrics.setBehaviourServers(this.servers.length);
     if (this.closed) return;
     const reason = why === 'drained' ? 'drained' : expected ? 'timeout' : 'crashed';

@@ -1,17 +1,34 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import type { BuiltMessage, ConnectionCallMessage, ManagerMessage, ResultMessage, ServerMessage } from './protocol';
+import { ServerMessage, type BuiltMessage, type ConnectionCallMessage, type ManagerMessage, type ResultMessage } from './protocol';
 import { behaviourServerScript } from './server-entry';
 
 export interface ServerProcessOptions {
+  /** The only tenant and environment whose versions this server builds and runs. */
+  tenant: string;
+  environment: string;
   maxOldSpaceMb: number;
   /** Port of `--inspect` for this server (TETHER_BEHAVIOURS_INSPECT; each later server takes the next port). */
   inspectPort?: number;
   logLevel: string;
   /** Runs a behaviour's call to a connection instance, in the manager (where the settings are). */
   onConnectionCall(message: ConnectionCallMessage): void;
+  /** The server sent something that is not a message of the protocol (a behaviour writing on the channel). */
+  onInvalidMessage(problem: string): void;
   /** The process ended; `expected` when the manager ended it. */
   onExit(server: BehaviourServerProcess, expected: boolean, why: string): void;
+}
+
+/**
+ * The variables a Behaviour Server inherits: only what Node and esbuild need to run, never the worker's own
+ * environment — it holds TETHER_* credentials, the codec key and whatever `${NAME}` the config file reads, and
+ * a behaviour can read `process.env`.
+ */
+const inheritedVariables = ['PATH', 'HOME', 'TMPDIR', 'TEMP', 'TMP', 'TZ', 'LANG', 'LC_ALL', 'NODE_ENV', 'ESBUILD_BINARY_PATH', 'SystemRoot'];
+
+function behaviourServerEnv(env: NodeJS.ProcessEnv, logLevel: string): NodeJS.ProcessEnv {
+  const kept = Object.fromEntries(inheritedVariables.filter((name) => env[name] !== undefined).map((name) => [name, env[name]]));
+  return { ...kept, TETHER_BEHAVIOUR_LOG_LEVEL: logLevel };
 }
 
 /** Thrown into every call in flight when the server process dies under it; the activity retries these. */
@@ -30,9 +47,15 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-/** The manager's handle on one Behaviour Server child process: builds, calls in flight, and its end. */
+/**
+ * The manager's handle on one Behaviour Server child process: builds, calls in flight, and its end. A server
+ * holds the versions of one tenant and environment only, so what its behaviours may reach is decided by the
+ * scope recorded here, not by anything the process says.
+ */
 export class BehaviourServerProcess {
   readonly started = new Date();
+  readonly tenant: string;
+  readonly environment: string;
   readonly child: ChildProcess;
   /** Builds asked of this server (failed ones count: they cost memory too). */
   builds = 0;
@@ -48,12 +71,14 @@ export class BehaviourServerProcess {
   private endingExpected = false;
 
   constructor(private readonly options: ServerProcessOptions) {
+    this.tenant = options.tenant;
+    this.environment = options.environment;
     const execArgv = [`--max-old-space-size=${options.maxOldSpaceMb}`, '--enable-source-maps'];
     if (options.inspectPort !== undefined) execArgv.push(`--inspect=127.0.0.1:${options.inspectPort}`);
     this.child = fork(behaviourServerScript(), [], {
       execArgv,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, TETHER_BEHAVIOUR_LOG_LEVEL: options.logLevel },
+      env: behaviourServerEnv(process.env, options.logLevel),
       serialization: 'json',
     });
     this.ready = new Promise((resolve, reject) => {
@@ -61,7 +86,7 @@ export class BehaviourServerProcess {
       this.child.once('exit', () => reject(new ServerDiedError('The behaviour server exited while starting')));
     });
     this.ready.catch(() => undefined);
-    this.child.on('message', (message: ServerMessage) => this.receive(message));
+    this.child.on('message', (message: unknown) => this.receive(message));
     this.child.on('error', () => undefined);
     this.child.once('exit', (code, signal) => this.ended(code, signal));
   }
@@ -72,6 +97,11 @@ export class BehaviourServerProcess {
 
   get inflight(): number {
     return this.calls.size;
+  }
+
+  /** Whether a call with this id is running on this server now. */
+  runs(callId: string): boolean {
+    return this.calls.has(callId);
   }
 
   /** Builds a version once on this server; later asks share the result. */
@@ -137,7 +167,10 @@ export class BehaviourServerProcess {
     if (this.alive && this.child.connected) this.child.send(message, (err) => err && undefined);
   }
 
-  private receive(message: ServerMessage): void {
+  private receive(received: unknown): void {
+    const parsed = ServerMessage.safeParse(received);
+    if (!parsed.success) return this.options.onInvalidMessage(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(message)'}: ${issue.message}`).join('; '));
+    const message = parsed.data;
     switch (message.type) {
       case 'built':
         this.pendingBuilds.get(message.version)?.(message);

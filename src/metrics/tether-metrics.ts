@@ -70,6 +70,12 @@ export class TetherMetrics {
     labelNames: ['tenant', 'environment', 'outcome'] as const,
     registers: [this.registry],
   });
+  private readonly behaviourConnectionCalls = new Counter({
+    name: 'tether_behaviour_connection_calls_total',
+    help: "Behaviours' calls to connection instances by tenant, environment and outcome: allowed, or refused (the instance's behaviours list does not admit the scope, or no such instance)",
+    labelNames: ['tenant', 'environment', 'outcome'] as const,
+    registers: [this.registry],
+  });
   private readonly behaviourRecycles = new Counter({
     name: 'tether_behaviour_server_recycles_total',
     help: 'Behaviour Server processes that ended: drained (after their maximum builds), timeout (killed under a call past its timeout), crashed',
@@ -126,6 +132,10 @@ export class TetherMetrics {
 
   recordBehaviourCall(tenant: string, environment: string, outcome: string): void {
     this.behaviourCalls.inc({ tenant, environment, outcome });
+  }
+
+  recordBehaviourConnectionCall(tenant: string, environment: string, outcome: 'allowed' | 'refused'): void {
+    this.behaviourConnectionCalls.inc({ tenant, environment, outcome });
   }
 
   recordBehaviourRecycle(reason: 'drained' | 'timeout' | 'crashed'): void {
