@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { BehaviourRequest } from '../contracts/behaviour-workflows';
@@ -14,7 +15,8 @@ import {
   BehaviourTimeoutError,
   BehaviourUnavailableError,
 } from './errors';
-import type { BuiltMessage, ConnectionCallMessage } from './protocol';
+import { buildVersion, bundleOf, type BuildOutcome } from './build-version';
+import type { ConnectionCallMessage, LoadedMessage } from './protocol';
 import { BehaviourServerProcess, CallTimeoutError, ServerDiedError } from './server-process';
 import { VersionFiles } from './version-files';
 
@@ -58,6 +60,8 @@ export class BehavioursManager {
   readonly taskQueue: string;
   readonly files: VersionFiles;
   private readonly scopes = new Map<string, Scope>();
+  /** Build outcomes by version folder: a version is built once per process, whichever server loads it. */
+  private readonly builds = new Map<string, Promise<BuildOutcome>>();
   private readonly servers: BehaviourServerProcess[] = [];
   /** The server taking new builds, per tenant and environment. */
   private readonly active = new Map<string, BehaviourServerProcess>();
@@ -108,11 +112,11 @@ export class BehavioursManager {
     return { version: scope.current, exports: built.exports ?? [] };
   }
 
-  /** Runs one call on the server holding its version (building it there first if no live server has it). */
+  /** Runs one call on a server of its scope holding its version (loading it there first if no live server has it). */
   async run(request: BehaviourRequest, executionId: string, signal?: AbortSignal): Promise<unknown> {
     const { tenant, environment, version, name } = request;
     const { server, built } = await this.host(tenant, environment, version);
-    if (!built.ok) throw buildErrorOf(version, built);
+    if (!built.ok || !server) throw buildErrorOf(version, built);
     try {
       const result = await server.call({ version, name, input: request.input, tenant, environment, executionId }, request.timeoutMs, signal);
       if (result.ok) return result.output;
@@ -136,7 +140,7 @@ export class BehavioursManager {
         environment: server.environment,
         started: server.started.toISOString(),
         builds: server.builds,
-        versions: [...server.built.keys()],
+        versions: [...server.loaded.keys()],
         inflight: server.inflight,
         draining: server.draining,
         rss: await server.rss(),
@@ -192,24 +196,46 @@ export class BehavioursManager {
       scope.lastBuildError = { version, message: built.error?.message ?? 'build failed', location: built.error?.location, at: new Date().toISOString() };
       this.log.warn({ tenant, environment, version, error: scope.lastBuildError }, 'behaviour version does not build');
     }
-    this.log.info({ tenant, environment, version, ok: built.ok, buildMs: Math.round(built.durationMs) }, 'behaviour version current');
+    this.log.info({ tenant, environment, version, ok: built.ok }, 'behaviour version current');
     this.sweep();
   }
 
-  /** A live server of the scope with the version built, building it on the scope's active server when none has it. */
-  private async host(tenant: string, environment: string, version: string): Promise<{ server: BehaviourServerProcess; built: BuiltMessage }> {
+  /**
+   * A live server of the scope with the version loaded, loading it on the scope's active server when none has
+   * it; the version is built first (once per process). `built.ok` false: it did not build, or did not load.
+   */
+  private async host(tenant: string, environment: string, version: string): Promise<{ server?: BehaviourServerProcess; built: LoadedMessage }> {
     // Versions are content hashes: two scopes deploying the same files share a version id, never a server.
     for (const server of this.servers) {
-      const build = server.built.get(version);
-      if (build && server.alive && server.tenant === tenant && server.environment === environment) return { server, built: await build };
+      const loaded = server.loaded.get(version);
+      if (loaded && server.alive && server.tenant === tenant && server.environment === environment) return { server, built: await loaded };
     }
-    const description = await this.files.read(tenant, environment, version);
-    if (!description) throw new BehaviourUnavailableError(`Version ${version} of ${tenant}/${environment} is not on this connector`);
+    const dir = this.files.dirOf(tenant, environment, version);
+    const outcome = await this.build(tenant, environment, version);
+    if (!outcome.ok) return { built: { type: 'loaded', version, ok: false, error: outcome.error } };
     const server = this.activeServer(tenant, environment);
-    const built = await server.build(version, this.files.dirOf(tenant, environment, version), description.entry);
-    if (!server.alive) throw new BehaviourServerDiedError(`The behaviour server died while building version ${version}`);
-    metrics.recordBehaviourBuild(built.ok ? 'succeeded' : 'failed', built.durationMs / 1000);
+    const built = await server.load(version, bundleOf(dir), join(dir, 'src'));
+    if (!server.alive) throw new BehaviourServerDiedError(`The behaviour server died while loading version ${version}`);
     return { server, built };
+  }
+
+  /** Builds a version once in this process (its bundle is on disk for every later server of the scope). */
+  private build(tenant: string, environment: string, version: string): Promise<BuildOutcome> {
+    const dir = this.files.dirOf(tenant, environment, version);
+    let outcome = this.builds.get(dir);
+    if (!outcome) {
+      outcome = (async () => {
+        const description = await this.files.read(tenant, environment, version);
+        if (!description) throw new BehaviourUnavailableError(`Version ${version} of ${tenant}/${environment} is not on this connector`);
+        const built = await buildVersion(dir, description.entry);
+        metrics.recordBehaviourBuild(built.ok ? 'succeeded' : 'failed', built.durationMs / 1000);
+        return built;
+      })();
+      this.builds.set(dir, outcome);
+      // Not on disk (yet): the next ask tries again.
+      outcome.catch(() => this.builds.delete(dir));
+    }
+    return outcome;
   }
 
   /** The scope's server taking new builds: a new one when there is none, it died, or it reached its builds. */
@@ -224,6 +250,7 @@ export class BehavioursManager {
     const server: BehaviourServerProcess = new BehaviourServerProcess({
       tenant,
       environment,
+      scopeDir: join(this.settings.dir, tenant, environment),
       maxOldSpaceMb: this.settings.maxOldSpaceMb,
       inspectPort,
       logLevel: this.log.level,
@@ -234,7 +261,8 @@ export class BehavioursManager {
     this.servers.push(server);
     this.active.set(id, server);
     metrics.setBehaviourServers(this.servers.length);
-    this.log.info({ pid: server.pid, tenant, environment, inspectPort }, 'behaviour server started');
+    if (inspectPort === undefined) this.log.info({ pid: server.pid, tenant, environment }, 'behaviour server started');
+    else this.log.warn({ pid: server.pid, tenant, environment, inspectPort }, 'behaviour server started with --inspect and without the permission model (TETHER_BEHAVIOURS_INSPECT): its behaviours can read any file the worker can');
     return server;
   }
 
@@ -254,7 +282,7 @@ export class BehavioursManager {
     for (const server of this.servers) {
       if (!server.draining || server.inflight > 0) continue;
       const current = this.scopes.get(key(server.tenant, server.environment))?.current;
-      if (current && server.built.has(current)) continue;
+      if (current && server.loaded.has(current)) continue;
       server.kill('drained');
     }
   }
@@ -274,6 +302,6 @@ export class BehavioursManager {
 
 const key = (tenant: string, environment: string) => `${tenant}/${environment}`;
 
-function buildErrorOf(version: string, built: BuiltMessage): BehaviourBuildError {
+function buildErrorOf(version: string, built: LoadedMessage): BehaviourBuildError {
   return new BehaviourBuildError(version, built.error?.message ?? 'build failed', built.error?.location);
 }

@@ -4,16 +4,19 @@ import { SourceLocation } from '../contracts/behaviours';
 /*
  * IPC between the Behaviours Manager and a Behaviour Server child process (JSON over the fork channel).
  *
- *   manager → server : build, call, cancel, connection-result, stats
- *   server → manager : ready, built, result, connection-call, stats
+ *   manager → server : load, call, cancel, connection-result, stats
+ *   server → manager : ready, loaded, result, connection-call, stats
+ *
+ * The manager builds versions (esbuild); a server only loads the bundles of its own tenant and environment.
  */
 
-export interface BuildMessage {
-  type: 'build';
+export interface LoadMessage {
+  type: 'load';
   version: string;
-  /** `{TETHER_BEHAVIOURS_DIR}/{tenant}/{environment}/{version}`: sources under `src/`, the bundle goes to `build/`. */
-  dir: string;
-  entry: string;
+  /** `{TETHER_BEHAVIOURS_DIR}/{tenant}/{environment}/{version}/build/behaviour.js`, built by the manager. */
+  bundle: string;
+  /** The version's `src/`, where a thrown error's location is looked for. */
+  sourcesDir: string;
 }
 
 export interface CallMessage {
@@ -45,7 +48,7 @@ export interface StatsRequest {
   type: 'stats';
 }
 
-export type ManagerMessage = BuildMessage | CallMessage | CancelMessage | ConnectionResultMessage | StatsRequest;
+export type ManagerMessage = LoadMessage | CallMessage | CancelMessage | ConnectionResultMessage | StatsRequest;
 
 /*
  * Server → manager messages are checked with these schemas as they arrive: a behaviour runs in the server and
@@ -59,16 +62,16 @@ const Location = SourceLocation.extend({ file: z.string().max(1_000) });
 export const BuildError = z.object({ message: z.string(), location: Location.optional() });
 export type BuildError = z.infer<typeof BuildError>;
 
-export const BuiltMessage = z.object({
-  type: z.literal('built'),
+/** A version loaded in a server (or why not: its top-level code threw). */
+export const LoadedMessage = z.object({
+  type: z.literal('loaded'),
   version: z.string().max(100),
   ok: z.boolean(),
-  /** Exported function names, when the build loaded. */
+  /** Exported function names, when the bundle loaded. */
   exports: z.array(Name).optional(),
   error: BuildError.optional(),
-  durationMs: z.number(),
 });
-export type BuiltMessage = z.infer<typeof BuiltMessage>;
+export type LoadedMessage = z.infer<typeof LoadedMessage>;
 
 export const ResultMessage = z.object({
   type: z.literal('result'),
@@ -97,5 +100,5 @@ export type ConnectionCallMessage = z.infer<typeof ConnectionCallMessage>;
 export const StatsMessage = z.object({ type: z.literal('stats'), rss: z.number(), heapUsed: z.number() });
 export type StatsMessage = z.infer<typeof StatsMessage>;
 
-export const ServerMessage = z.discriminatedUnion('type', [z.object({ type: z.literal('ready') }), BuiltMessage, ResultMessage, ConnectionCallMessage, StatsMessage]);
+export const ServerMessage = z.discriminatedUnion('type', [z.object({ type: z.literal('ready') }), LoadedMessage, ResultMessage, ConnectionCallMessage, StatsMessage]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

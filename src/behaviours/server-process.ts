@@ -1,12 +1,15 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { ServerMessage, type BuiltMessage, type ConnectionCallMessage, type ManagerMessage, type ResultMessage } from './protocol';
+import { dirname } from 'node:path';
+import { ServerMessage, type ConnectionCallMessage, type LoadedMessage, type ManagerMessage, type ResultMessage } from './protocol';
 import { behaviourServerScript } from './server-entry';
 
 export interface ServerProcessOptions {
-  /** The only tenant and environment whose versions this server builds and runs. */
+  /** The only tenant and environment whose versions this server loads and runs. */
   tenant: string;
   environment: string;
+  /** `{TETHER_BEHAVIOURS_DIR}/{tenant}/{environment}`: the only behaviour files the server may read. */
+  scopeDir: string;
   maxOldSpaceMb: number;
   /** Port of `--inspect` for this server (TETHER_BEHAVIOURS_INSPECT; each later server takes the next port). */
   inspectPort?: number;
@@ -20,11 +23,27 @@ export interface ServerProcessOptions {
 }
 
 /**
- * The variables a Behaviour Server inherits: only what Node and esbuild need to run, never the worker's own
+ * The variables a Behaviour Server inherits: only what Node needs to run, never the worker's own
  * environment — it holds TETHER_* credentials, the codec key and whatever `${NAME}` the config file reads, and
  * a behaviour can read `process.env`.
  */
-const inheritedVariables = ['PATH', 'HOME', 'TMPDIR', 'TEMP', 'TMP', 'TZ', 'LANG', 'LC_ALL', 'NODE_ENV', 'ESBUILD_BINARY_PATH', 'SystemRoot'];
+const inheritedVariables = ['PATH', 'HOME', 'TMPDIR', 'TEMP', 'TMP', 'TZ', 'LANG', 'LC_ALL', 'NODE_ENV', 'SystemRoot'];
+
+/**
+ * Node's permission model (`--permission`; `--experimental-permission` before Node 22): the server may read its
+ * own script, the packages it loads (pino) and its scope's files — not the config file, the data directory,
+ * `/proc/{worker}/environ` or another tenant's versions — and may start no process or thread and write no file.
+ */
+function permissionArgs(scopeDir: string): string[] {
+  const flags = process.allowedNodeEnvironmentFlags;
+  const script = behaviourServerScript();
+  const packages = dirname(dirname(require.resolve('pino/package.json')));
+  return [
+    flags.has('--permission') ? '--permission' : '--experimental-permission',
+    ...(flags.has('--disable-warning') ? ['--disable-warning=ExperimentalWarning'] : []),
+    ...[dirname(script), packages, scopeDir].map((path) => `--allow-fs-read=${path}/*`),
+  ];
+}
 
 function behaviourServerEnv(env: NodeJS.ProcessEnv, logLevel: string): NodeJS.ProcessEnv {
   const kept = Object.fromEntries(inheritedVariables.filter((name) => env[name] !== undefined).map((name) => [name, env[name]]));
@@ -57,14 +76,14 @@ export class BehaviourServerProcess {
   readonly tenant: string;
   readonly environment: string;
   readonly child: ChildProcess;
-  /** Builds asked of this server (failed ones count: they cost memory too). */
+  /** Versions loaded in this server (failed ones count: they cost memory too); TETHER_BEHAVIOURS_MAX_BUILDS caps it. */
   builds = 0;
-  /** Versions built here, with their exports or build error. */
-  readonly built = new Map<string, Promise<BuiltMessage>>();
+  /** Versions loaded here, with their exports or why they did not load. */
+  readonly loaded = new Map<string, Promise<LoadedMessage>>();
   /** Set when the manager stops sending it work; it exits once no call runs and no current version lives in it. */
   draining = false;
   alive = true;
-  private readonly pendingBuilds = new Map<string, (message: BuiltMessage) => void>();
+  private readonly pendingLoads = new Map<string, (message: LoadedMessage) => void>();
   private readonly calls = new Map<string, Pending>();
   private readonly ready: Promise<void>;
   private statsWaiters: Array<(rss: number | undefined) => void> = [];
@@ -74,7 +93,8 @@ export class BehaviourServerProcess {
     this.tenant = options.tenant;
     this.environment = options.environment;
     const execArgv = [`--max-old-space-size=${options.maxOldSpaceMb}`, '--enable-source-maps'];
-    if (options.inspectPort !== undefined) execArgv.push(`--inspect=127.0.0.1:${options.inspectPort}`);
+    // Node's inspector does not run under the permission model: TETHER_BEHAVIOURS_INSPECT (debugging) trades the sandbox for it.
+    execArgv.push(...(options.inspectPort === undefined ? permissionArgs(options.scopeDir) : [`--inspect=127.0.0.1:${options.inspectPort}`]));
     this.child = fork(behaviourServerScript(), [], {
       execArgv,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -104,19 +124,19 @@ export class BehaviourServerProcess {
     return this.calls.has(callId);
   }
 
-  /** Builds a version once on this server; later asks share the result. */
-  build(version: string, dir: string, entry: string): Promise<BuiltMessage> {
-    const existing = this.built.get(version);
+  /** Loads a built version once on this server; later asks share the result. */
+  load(version: string, bundle: string, sourcesDir: string): Promise<LoadedMessage> {
+    const existing = this.loaded.get(version);
     if (existing) return existing;
     this.builds += 1;
     const result = this.ready.then(
       () =>
-        new Promise<BuiltMessage>((resolve) => {
-          this.pendingBuilds.set(version, resolve);
-          this.send({ type: 'build', version, dir, entry });
+        new Promise<LoadedMessage>((resolve) => {
+          this.pendingLoads.set(version, resolve);
+          this.send({ type: 'load', version, bundle, sourcesDir });
         }),
     );
-    this.built.set(version, result);
+    this.loaded.set(version, result);
     return result;
   }
 
@@ -172,9 +192,9 @@ export class BehaviourServerProcess {
     if (!parsed.success) return this.options.onInvalidMessage(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(message)'}: ${issue.message}`).join('; '));
     const message = parsed.data;
     switch (message.type) {
-      case 'built':
-        this.pendingBuilds.get(message.version)?.(message);
-        this.pendingBuilds.delete(message.version);
+      case 'loaded':
+        this.pendingLoads.get(message.version)?.(message);
+        this.pendingLoads.delete(message.version);
         return;
       case 'result': {
         const pending = this.calls.get(message.callId);
@@ -201,10 +221,10 @@ export class BehaviourServerProcess {
       pending.reject(new ServerDiedError(`The behaviour server (pid ${this.pid}) ${why} during call ${callId}`));
     }
     this.calls.clear();
-    for (const [version, resolve] of this.pendingBuilds) {
-      resolve({ type: 'built', version, ok: false, error: { message: `The behaviour server ${why} while building` }, durationMs: 0 });
+    for (const [version, resolve] of this.pendingLoads) {
+      resolve({ type: 'loaded', version, ok: false, error: { message: `The behaviour server ${why} while loading` } });
     }
-    this.pendingBuilds.clear();
+    this.pendingLoads.clear();
     for (const waiter of this.statsWaiters.splice(0)) waiter(undefined);
     this.options.onExit(this, this.endingExpected, why);
   }

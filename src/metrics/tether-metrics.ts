@@ -54,13 +54,13 @@ export class TetherMetrics {
 
   private readonly behaviourBuilds = new Counter({
     name: 'tether_behaviour_builds_total',
-    help: 'Behaviour version builds by Behaviour Servers, by outcome',
+    help: 'Behaviour version builds (esbuild, in the Behaviours Manager), by outcome',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
   private readonly behaviourBuildDuration = new Histogram({
     name: 'tether_behaviour_build_duration_seconds',
-    help: 'Time a Behaviour Server took to build and load a version',
+    help: 'Time the Behaviours Manager took to build a version (esbuild)',
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });

@@ -1,5 +1,6 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { versionOf } from '../../src/platform/behaviour-store';
 import { hubAdmin } from '../platform/support';
 import { callBehaviour, connectorStatus, deploy, secret, startBehaviourStack, type BehaviourStack } from '../behaviours/support';
 
@@ -17,6 +18,17 @@ const hostile = {
     '}',
     'export async function ok() {',
     "  return 'still here';",
+    '}',
+    // Tries to read files and start processes; answers what each attempt gave.
+    'export async function pry(input: { read: string[]; write: string }) {',
+    "  const fs = require('node:fs');",
+    '  const attempt = (what: () => unknown) => { try { what(); return \'done\'; } catch (err: any) { return err.code ?? err.message; } };',
+    '  return {',
+    "    read: Object.fromEntries(input.read.map((path) => [path, attempt(() => fs.readFileSync(path, 'utf8'))])),",
+    "    write: attempt(() => fs.writeFileSync(input.write, 'x')),",
+    "    spawn: attempt(() => require('node:child_process').execFileSync('id')),",
+    "    worker: attempt(() => new (require('node:worker_threads').Worker)('1', { eval: true })),",
+    '  };',
     '}',
   ].join('\n'),
 };
@@ -65,6 +77,35 @@ describe('a behaviour attacking the connector that runs it', () => {
     expect(next.body).toMatchObject({ output: 'still here' });
     expect((await connectorStatus(stack)).manager.pid).toBe(before);
     expect(stack.connector.lines.filter((line) => line.msg === 'behaviour server sent a message outside the protocol; ignored')).toHaveLength(8);
+  });
+
+  it("reads only its own scope's files: not the config file, another tenant's versions or the worker's /proc; starts nothing, writes nothing", async () => {
+    const otherTenant = join(stack.behavioursDir, 'beta', 'prod', 'secret.ts');
+    mkdirSync(dirname(otherTenant), { recursive: true });
+    writeFileSync(otherTenant, 'export const token = "beta-source-never-shown";');
+    const configFile = join(stack.behavioursDir, '..', `${stack.connectorId}.config.yaml`);
+    const own = join(stack.behavioursDir, 'acme', 'prod', versionOf('index.ts', hostile), 'src', 'index.ts');
+    const answer = await callBehaviour(stack, 'pry', { read: [configFile, otherTenant, `/proc/${process.pid}/environ`, '/etc/hostname', own], write: join(stack.behavioursDir, 'acme', 'prod', 'dropped.txt') });
+    expect(answer.body.output).toEqual({
+      read: { [configFile]: 'ERR_ACCESS_DENIED', [otherTenant]: 'ERR_ACCESS_DENIED', [`/proc/${process.pid}/environ`]: 'ERR_ACCESS_DENIED', '/etc/hostname': 'ERR_ACCESS_DENIED', [own]: 'done' },
+      write: 'ERR_ACCESS_DENIED',
+      spawn: 'ERR_ACCESS_DENIED',
+      worker: 'ERR_ACCESS_DENIED',
+    });
+  });
+
+  it('cannot bundle a file from outside its deployed files: the build fails at the import (400), naming it', async () => {
+    const outside = join(stack.behavioursDir, '..', `${stack.connectorId}.outside.json`);
+    writeFileSync(outside, '{"token": "outside-file-never-shown"}');
+    for (const path of [outside, '../../../../beta/prod/secret.ts']) {
+      const deployed = await deploy(stack, { 'index.ts': `import stolen from ${JSON.stringify(path)};\nexport async function leak() { return stolen; }\n` });
+      expect(deployed.status).toBe(201);
+      const answer = await callBehaviour(stack, 'leak', {});
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.code).toBe('BEHAVIOUR_BUILD_FAILED');
+      expect(answer.body.error.message).toContain(`index.ts:1:20: ${JSON.stringify(path)} is outside the deployed files`);
+      expect(JSON.stringify(answer.body)).not.toContain('never-shown');
+    }
   });
 });
 
