@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { build, type BuildFailure } from 'esbuild';
 import pino from 'pino';
-import type { BuildError, BuiltMessage, ConnectionResultMessage, ManagerMessage, ResultMessage, ServerMessage } from './protocol';
+import type { BuildError, LoadedMessage, ConnectionResultMessage, ManagerMessage, ResultMessage, ServerMessage } from './protocol';
 import { locationInSources } from './source-location';
 
 /*
- * A Behaviour Server (DESIGN §9): a child process of the Behaviours Manager that builds versions with
- * esbuild (TypeScript in, one CommonJS bundle with a source map out) and runs their exported functions.
- * It holds no secrets: calls to connection instances go back to the manager over IPC.
+ * A Behaviour Server (DESIGN §9): a child process of the Behaviours Manager that loads the versions of one
+ * tenant and environment (bundles the manager built with esbuild) and runs their exported functions. It holds
+ * no secrets and runs under Node's permission model: it may read its scope's files and nothing else, start no
+ * process or thread, write no file. Calls to connection instances go back to the manager over IPC.
  */
 
 type Behaviour = (input: unknown, context: BehaviourContext) => unknown;
@@ -36,42 +35,18 @@ const pendingConnectionCalls = new Map<string, { resolve: (outputs: Record<strin
 
 const send = (message: ServerMessage) => process.send?.(message);
 
-function buildErrorOf(err: unknown, sourcesDir: string): BuildError {
-  const failure = err as Partial<BuildFailure>;
-  const first = failure.errors?.[0];
-  if (first) {
-    const location = first.location ? { file: first.location.file, line: first.location.line, column: first.location.column + 1 } : undefined;
-    return { message: first.text, ...(location ? { location } : {}) };
-  }
-  // Loading the bundle threw (top-level code of the module): point at the behaviour's line.
-  const error = err as Error;
-  const location = locationInSources(error?.stack, sourcesDir);
-  return { message: error?.message ?? String(err), ...(location ? { location } : {}) };
-}
-
-async function buildVersion(version: string, dir: string, entry: string): Promise<BuiltMessage> {
-  const started = performance.now();
-  const sourcesDir = join(dir, 'src');
-  const outfile = join(dir, 'build', 'behaviour.js');
+/** Loads a version the manager built; its top-level code throwing is reported at the behaviour's line. */
+function loadVersion(version: string, bundle: string, sourcesDir: string): LoadedMessage {
   try {
-    await build({
-      absWorkingDir: sourcesDir,
-      entryPoints: [entry],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      outfile,
-      sourcemap: 'linked',
-      sourcesContent: true,
-      logLevel: 'silent',
-    });
-    const loaded = require(outfile) as Record<string, unknown>;
+    const loaded = require(bundle) as Record<string, unknown>;
     const exports = Object.fromEntries(Object.entries(loaded).filter((entry): entry is [string, Behaviour] => typeof entry[1] === 'function'));
     versions.set(version, { sourcesDir, exports });
-    return { type: 'built', version, ok: true, exports: Object.keys(exports).sort(), durationMs: performance.now() - started };
+    return { type: 'loaded', version, ok: true, exports: Object.keys(exports).sort() };
   } catch (err) {
-    return { type: 'built', version, ok: false, error: buildErrorOf(err, sourcesDir), durationMs: performance.now() - started };
+    const error = err as Error;
+    const location = locationInSources(error?.stack, sourcesDir);
+    const problem: BuildError = { message: error?.message ?? String(err), ...(location ? { location } : {}) };
+    return { type: 'loaded', version, ok: false, error: problem };
   }
 }
 
@@ -130,8 +105,8 @@ async function runCall(message: Extract<ManagerMessage, { type: 'call' }>): Prom
 
 process.on('message', (message: ManagerMessage) => {
   switch (message.type) {
-    case 'build':
-      void buildVersion(message.version, message.dir, message.entry).then(send);
+    case 'load':
+      send(loadVersion(message.version, message.bundle, message.sourcesDir));
       return;
     case 'call':
       void runCall(message).then(send);
