@@ -16,6 +16,10 @@ const hostile = {
     "  for (const message of [null, 'text', 42, [], { type: 'connection-call' }, { type: 'result', callId: 7 }, { type: 'built', version: {} }, { type: 'stats' }]) process.send!(message as any);",
     "  return 'sent';",
     '}',
+    'export async function big(input: { bytes: number; throw?: boolean }) {',
+    "  if (input.throw) throw new Error('x'.repeat(input.bytes));",
+    "  return 'x'.repeat(input.bytes);",
+    '}',
     'export async function ok() {',
     "  return 'still here';",
     '}',
@@ -78,6 +82,22 @@ describe('a behaviour attacking the connector that runs it', () => {
     expect((await connectorStatus(stack)).manager.pid).toBe(before);
     expect(stack.connector.lines.filter((line) => line.msg === 'behaviour server sent a message outside the protocol; ignored')).toHaveLength(8);
   });
+
+  it('answers an output or error message too large for the history with a clear 422, not an execution stuck until its deadline', async () => {
+    // Before: the workflow task outgrew Temporal's 4 MiB, failed on every retry, and the caller got 202 for a run that never ended.
+    const answer = await callBehaviour(stack, 'big', { bytes: 3_000_000 });
+    expect(answer.status).toBe(422);
+    expect(answer.body.error).toMatchObject({
+      code: 'BEHAVIOUR_FAILED',
+      message: "The behaviour's output is 3000002 bytes as JSON; at most 1000000 may be returned (it is recorded in the execution's history)",
+      details: { errorName: 'OutputTooLarge' },
+    });
+    expect((await callBehaviour(stack, 'big', { bytes: 999_000 })).status).toBe(200);
+    const thrown = await callBehaviour(stack, 'big', { bytes: 3_000_000, throw: true });
+    expect(thrown.status).toBe(422);
+    expect(thrown.body.error.message).toMatch(/^x{10000}… \(3000000 characters, cut\)/);
+    expect((await callBehaviour(stack, 'ok', {})).body).toMatchObject({ output: 'still here' });
+  }, 120_000);
 
   it("reads only its own scope's files: not the config file, another tenant's versions or the worker's /proc; starts nothing, writes nothing", async () => {
     const otherTenant = join(stack.behavioursDir, 'beta', 'prod', 'secret.ts');
