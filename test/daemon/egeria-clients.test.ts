@@ -116,6 +116,8 @@ describe('Tether driven by real Egeria clients (Egeria 4.2 Java jars, pyegeria 1
         ['properties', 'orders-poll'],
         ['validate', 'tether.http-poll'],
         ['refreshConfig', group],
+        ['updateProperties', 'stock-poll', JSON.stringify({ timeoutSeconds: 5 }), 'true'],
+        ['properties', 'stock-poll'],
       ]),
     );
     const failures = Object.values(first).filter((o) => !o.ok && !o.step.includes('no-such-connector') && !o.step.includes('no-such-group'));
@@ -144,11 +146,14 @@ describe('Tether driven by real Egeria clients (Egeria 4.2 Java jars, pyegeria 1
     expect(first[`groupSummary ${group}`]!.value).toMatchObject({ integrationGroupName: group, integrationGroupStatus: 'RUNNING' });
     expect(first.groupSummaries!.value).toEqual([expect.objectContaining({ integrationGroupName: group })]);
     expect(first['properties orders-poll']!.value).toEqual({ url: `${peer.url}${ordersPath}` });
+    // mergeUpdate through Egeria's ConnectorConfigPropertiesRequestBody: merged into the connector's configuration.
+    expect(first['properties stock-poll']!.value).toEqual({ url: `${peer.url}${stockPath}`, timeoutSeconds: 5 });
     expect(first['validate tether.http-poll']!.value).toEqual({ connectorProviderClassName: 'tether.http-poll', refreshTimeInterval: 0 });
 
     // Refresh and restart reached only the connector named.
     await waitFor(() => peer.hits(ordersPath).length >= 2, { what: 'orders-poll refreshed by name' });
-    await waitFor(async () => (await api.connectors())['stock-poll']?.restartCount === 1, { what: 'stock-poll restarted by name' });
+    // Restarted by name, then again with its new configuration properties.
+    await waitFor(async () => (await api.connectors())['stock-poll']?.restartCount === 2, { what: 'stock-poll restarted by name and reconfigured' });
     expect((await api.connectors())['orders-poll']!.restartCount).toBe(0);
 
     // Unknown names: Egeria's InvalidParameterException, rebuilt by Egeria's RESTExceptionHandler from Tether's envelope.
@@ -191,9 +196,20 @@ describe('Tether driven by real Egeria clients (Egeria 4.2 Java jars, pyegeria 1
     const serverName = unique('daemon');
     const [java401] = await java(serverName, [['listGroups']], 'not-the-admin-token');
     const [runtime401] = await java(serverName, [['status']], 'not-the-admin-token');
-    // Egeria 4.2's RestTemplate reads no body from a 401: the clients wrap the HTTP error (see the README).
-    expect(java401).toMatchObject({ ok: false, exception: 'org.odpi.openmetadata.adminservices.ffdc.exception.OMAGConfigurationErrorException', message: expect.stringContaining('401') });
-    expect(runtime401).toMatchObject({ ok: false, exception: 'org.odpi.openmetadata.frameworks.connectors.ffdc.PropertyServerException', message: expect.stringContaining('401') });
+    // Egeria 4.2's RestTemplate does not read a 401's body into the bean: the clients wrap the HTTP error, whose
+    // message quotes Tether's envelope (see the README).
+    expect(java401).toMatchObject({
+      ok: false,
+      exception: 'org.odpi.openmetadata.adminservices.ffdc.exception.OMAGConfigurationErrorException',
+      rootCause: expect.stringContaining('HttpClientErrorException$Unauthorized: 401'),
+      message: expect.stringMatching(/OMAGNotAuthorizedException.*TETHER-INTEGRATION-DAEMON-401-001/),
+    });
+    expect(runtime401).toMatchObject({
+      ok: false,
+      exception: 'org.odpi.openmetadata.frameworks.connectors.ffdc.PropertyServerException',
+      rootCause: expect.stringContaining('HttpClientErrorException$Unauthorized: 401'),
+      message: expect.stringMatching(/frameworks\.connectors\.ffdc\.UserNotAuthorizedException.*TETHER-INTEGRATION-DAEMON-401-001/),
+    });
 
     const [python401] = await pyegeria(serverName, [['status']], 'not-the-admin-token');
     expect(python401).toMatchObject({ ok: false, exception: 'UserNotAuthorizedException', relatedHTTPCode: 401 });
