@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { BehaviourRequest } from '../contracts/behaviour-workflows';
-import { MAX_BEHAVIOUR_ERROR_CHARS, MAX_BEHAVIOUR_OUTPUT_BYTES, type BehaviourBundle, type CurrentBehaviour, type SourceLocation } from '../contracts/behaviours';
+import type { BehaviourBundle, CurrentBehaviour, SourceLocation } from '../contracts/behaviours';
 import type { ConnectorRegistry } from '../connectors/registry';
 import { metrics } from '../metrics';
 import { runConnectionCall } from './connection-calls';
@@ -16,6 +16,7 @@ import {
   BehaviourUnavailableError,
 } from './errors';
 import { buildVersion, bundleOf, type BuildOutcome } from './build-version';
+import { cutMessage, MAX_BEHAVIOUR_OUTPUT_BYTES, outputTooLarge } from './limits';
 import type { ConnectionCallMessage, LoadedMessage } from './protocol';
 import { BehaviourServerProcess, CallTimeoutError, ServerDiedError } from './server-process';
 import { VersionFiles } from './version-files';
@@ -121,7 +122,7 @@ export class BehavioursManager {
       const result = await server.call({ version, name, input: request.input, tenant, environment, executionId }, request.timeoutMs, signal);
       if (result.ok) return boundedOutput(result.output);
       if (result.error?.notFound) throw new BehaviourNotFoundError(name, version, result.error.exports ?? []);
-      throw new BehaviourThrewError(truncated(result.error?.message ?? 'The behaviour failed'), result.error?.location, result.error?.name?.slice(0, 200));
+      throw new BehaviourThrewError(cutMessage(result.error?.message ?? 'The behaviour failed'), result.error?.location, result.error?.name?.slice(0, 200));
     } catch (err) {
       if (err instanceof CallTimeoutError) throw new BehaviourTimeoutError(err.message);
       if (err instanceof ServerDiedError) throw new BehaviourServerDiedError(err.message);
@@ -306,10 +307,8 @@ const key = (tenant: string, environment: string) => `${tenant}/${environment}`;
 function boundedOutput(output: unknown): unknown {
   const bytes = Buffer.byteLength(JSON.stringify(output ?? null));
   if (bytes <= MAX_BEHAVIOUR_OUTPUT_BYTES) return output;
-  throw new BehaviourThrewError(`The behaviour's output is ${bytes} bytes as JSON; at most ${MAX_BEHAVIOUR_OUTPUT_BYTES} may be returned (it is recorded in the execution's history)`, undefined, 'OutputTooLarge');
+  throw new BehaviourThrewError(outputTooLarge(bytes), undefined, 'OutputTooLarge');
 }
-
-const truncated = (message: string) => (message.length <= MAX_BEHAVIOUR_ERROR_CHARS ? message : `${message.slice(0, MAX_BEHAVIOUR_ERROR_CHARS)}… (${message.length} characters, cut)`);
 
 function buildErrorOf(version: string, built: LoadedMessage): BehaviourBuildError {
   return new BehaviourBuildError(version, built.error?.message ?? 'build failed', built.error?.location);

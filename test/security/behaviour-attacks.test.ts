@@ -11,10 +11,19 @@ const hostile = {
     'export async function env() {',
     '  return process.env;',
     '}',
-    // Writes on the IPC channel what is not a message of the protocol.
+    // Writes on the manager's channel (fd 3) what is not a message of the protocol.
     'export async function garbage() {',
-    "  for (const message of [null, 'text', 42, [], { type: 'connection-call' }, { type: 'result', callId: 7 }, { type: 'built', version: {} }, { type: 'stats' }]) process.send!(message as any);",
+    "  for (const message of [null, 'text', 42, [], { type: 'connection-call' }, { type: 'result', callId: 7 }, { type: 'loaded', version: {} }, { type: 'stats' }]) require('node:fs').writeSync(3, JSON.stringify(message) + '\\n');",
+    "  require('node:fs').writeSync(3, 'not json\\n');",
     "  return 'sent';",
+    '}',
+    // Writes one endless message on the channel, as if to fill the worker's memory.
+    'export async function flood() {',
+    "  const chunk = 'x'.repeat(1_000_000);",
+    '  for (let sent = 0; sent < 50; ) {',
+    "    try { sent += require('node:fs').writeSync(3, chunk) / chunk.length; } catch (err: any) { if (err.code !== 'EAGAIN') throw err; await new Promise((resolve) => setTimeout(resolve, 1)); }",
+    '  }',
+    '  await new Promise(() => undefined);',
     '}',
     'export async function big(input: { bytes: number; throw?: boolean }) {',
     "  if (input.throw) throw new Error('x'.repeat(input.bytes));",
@@ -80,8 +89,17 @@ describe('a behaviour attacking the connector that runs it', () => {
     const next = await callBehaviour(stack, 'ok', {});
     expect(next.body).toMatchObject({ output: 'still here' });
     expect((await connectorStatus(stack)).manager.pid).toBe(before);
-    expect(stack.connector.lines.filter((line) => line.msg === 'behaviour server sent a message outside the protocol; ignored')).toHaveLength(8);
+    expect(stack.connector.lines.filter((line) => line.msg === 'behaviour server sent a message outside the protocol; ignored')).toHaveLength(9);
   });
+
+  it('cannot fill the worker with an endless message on its channel: the manager reads at most 8 MiB of one, then kills the server', async () => {
+    // Before: Node's IPC channel buffered any message whole in the worker (20 × 50 MB sent took it from 258 MB to 1.1 GB).
+    const flooded = await callBehaviour(stack, 'flood', {});
+    expect({ status: flooded.status, body: JSON.stringify(flooded.body).slice(0, 300) }).toMatchObject({ status: 502 });
+    expect(flooded.body.error.code).toBe('BEHAVIOUR_SERVER_DIED');
+    expect(flooded.body.error.message).toContain('it sent a message of more than 8388608 characters');
+    expect((await callBehaviour(stack, 'ok', {})).body).toMatchObject({ output: 'still here' });
+  }, 60_000);
 
   it('answers an output or error message too large for the history with a clear 422, not an execution stuck until its deadline', async () => {
     // Before: the workflow task outgrew Temporal's 4 MiB, failed on every retry, and the caller got 202 for a run that never ended.
@@ -95,7 +113,7 @@ describe('a behaviour attacking the connector that runs it', () => {
     expect((await callBehaviour(stack, 'big', { bytes: 999_000 })).status).toBe(200);
     const thrown = await callBehaviour(stack, 'big', { bytes: 3_000_000, throw: true });
     expect(thrown.status).toBe(422);
-    expect(thrown.body.error.message).toMatch(/^x{10000}… \(3000000 characters, cut\)/);
+    expect(thrown.body.error.message).toMatch(/^x{9973}… \(3000000 characters, cut\) \(at index.ts:\d+\)$/);
     expect((await callBehaviour(stack, 'ok', {})).body).toMatchObject({ output: 'still here' });
   }, 120_000);
 
