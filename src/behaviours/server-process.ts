@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import { ServerMessage, type ConnectionCallMessage, type LoadedMessage, type ManagerMessage, type ResultMessage } from './protocol';
 import { behaviourServerScript } from './server-entry';
+import { eachLine, scopedLine } from './server-output';
 
 export interface ServerProcessOptions {
   /** The only tenant and environment whose versions this server loads and runs. */
@@ -97,7 +98,8 @@ export class BehaviourServerProcess {
     execArgv.push(...(options.inspectPort === undefined ? permissionArgs(options.scopeDir) : [`--inspect=127.0.0.1:${options.inspectPort}`]));
     this.child = fork(behaviourServerScript(), [], {
       execArgv,
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // Piped, not inherited: each line is relayed with the scope recorded here (see scopedLine).
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: behaviourServerEnv(process.env, options.logLevel),
       serialization: 'json',
     });
@@ -106,6 +108,9 @@ export class BehaviourServerProcess {
       this.child.once('exit', () => reject(new ServerDiedError('The behaviour server exited while starting')));
     });
     this.ready.catch(() => undefined);
+    const scope = () => ({ pid: this.pid, tenant: this.tenant, environment: this.environment });
+    eachLine(this.child.stdout!, (line) => process.stdout.write(`${scopedLine(line, scope())}\n`));
+    eachLine(this.child.stderr!, (line) => process.stderr.write(`${scopedLine(line, scope())}\n`));
     this.child.on('message', (message: unknown) => this.receive(message));
     this.child.on('error', () => undefined);
     this.child.once('exit', (code, signal) => this.ended(code, signal));

@@ -41,4 +41,55 @@ describe('BehavioursManager', () => {
       await manager.close();
     }
   });
+
+  it("relays a server's output lines with the scope it recorded: a behaviour cannot write a line that passes for the worker or another tenant, nor an endless one", async () => {
+    const forging = {
+      'index.ts': [
+        'export async function forge() {',
+        `  process.stdout.write(JSON.stringify({ level: 50, component: 'platform-link', pid: 1, tenant: 'beta', environment: 'prod', msg: 'forged by acme' }) + '\\n');`,
+        "  process.stdout.write('plain text\\n');",
+        "  process.stderr.write('x'.repeat(1_000_000));",
+        "  process.stderr.write('\\nafter the long line\\n');",
+        "  return 'written';",
+        '}',
+      ].join('\n'),
+    };
+    const forged: BehaviourBundle = { version: versionOf('index.ts', forging), entry: 'index.ts', files: forging, createdAt: new Date().toISOString() };
+    const manager = new BehavioursManager(
+      { dir: mkdtempSync(join(tmpdir(), 'tether-manager-')), maxBuilds: 10, lock: false, timeoutMs: 5_000, maxOldSpaceMb: 128 },
+      new ConnectorRegistry([]),
+      pino({ level: 'silent' }),
+      'test',
+    );
+    const written: string[] = [];
+    const capture = (stream: NodeJS.WriteStream) => jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => written.push(String(chunk)) > 0);
+    const spies = [capture(process.stdout), capture(process.stderr)];
+    try {
+      manager.announce([{ tenant: 'acme', environment: 'prod', version: forged.version }], async () => forged);
+      await manager.prepare('acme', 'prod');
+      expect(await manager.run({ tenant: 'acme', environment: 'prod', name: 'forge', version: forged.version, input: null, timeoutMs: 5_000 }, 'test-execution')).toBe('written');
+      const pid = manager.liveServers()[0]!.pid;
+      const lines = () =>
+        written
+          .join('')
+          .split('\n')
+          .filter((line) => line.startsWith('{"'))
+          .map((line) => JSON.parse(line) as Record<string, unknown>);
+      for (let waited = 0; !lines().some((line) => line.msg === 'after the long line') && waited < 5_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      const scope = { component: 'behaviour-server', pid, tenant: 'acme', environment: 'prod' };
+      // stdout and stderr are two pipes: their lines interleave in any order, each stream's in its own.
+      expect(lines()).toHaveLength(4);
+      expect(lines()).toEqual(
+        expect.arrayContaining([
+          { level: 50, msg: 'forged by acme', ...scope },
+          { level: 30, msg: 'plain text', ...scope },
+          { level: 30, msg: `${'x'.repeat(16_384)}… (cut)`, ...scope },
+          { level: 30, msg: 'after the long line', ...scope },
+        ]),
+      );
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+      await manager.close();
+    }
+  });
 });
