@@ -151,10 +151,13 @@ describe('Tether driven by real Egeria clients (Egeria 4.2 Java jars, pyegeria 1
     expect(first['validate tether.http-poll']!.value).toEqual({ connectorProviderClassName: 'tether.http-poll', refreshTimeInterval: 0 });
 
     // Refresh and restart reached only the connector named.
-    await waitFor(() => peer.hits(ordersPath).length >= 2, { what: 'orders-poll refreshed by name' });
+    await waitFor(() => peer.hits(ordersPath).length === 2, { what: 'orders-poll refreshed by name' });
     // Restarted by name, then again with its new configuration properties.
     await waitFor(async () => (await api.connectors())['stock-poll']?.restartCount === 2, { what: 'stock-poll restarted by name and reconfigured' });
     expect((await api.connectors())['orders-poll']!.restartCount).toBe(0);
+    // stock-poll: its first refresh, then one per restart (by name, then with new properties); none from orders' refresh.
+    await waitFor(() => peer.hits(stockPath).length === 3, { what: 'stock-poll refreshed after each restart' });
+    expect(peer.hits(ordersPath)).toHaveLength(2);
 
     // Unknown names: Egeria's InvalidParameterException, rebuilt by Egeria's RESTExceptionHandler from Tether's envelope.
     expect(first['refresh no-such-connector']).toMatchObject({
@@ -168,6 +171,11 @@ describe('Tether driven by real Egeria clients (Egeria 4.2 Java jars, pyegeria 1
     expect(first['groupSummary no-such-group']).toMatchObject({ ok: false, exception: invalidParameter4x, messageId: 'TETHER-INTEGRATION-DAEMON-400-004' });
 
     // Replace all, remove one, remove all: what the admin client then reads back.
+    // No name: every connector (Egeria's NameRequestBody without a name).
+    const [refreshAll] = await java(serverName, [['refresh']]);
+    expect(refreshAll).toMatchObject({ ok: true });
+    await waitFor(() => peer.hits(ordersPath).length === 3 && peer.hits(stockPath).length === 4, { what: 'every connector refreshed' });
+
     const second = await java(serverName, [
       ['configureAll', group, metadataServer, tether.url, other, metadataServer, tether.url],
       ['listGroups'],
@@ -228,12 +236,15 @@ describe('Tether driven by real Egeria clients (Egeria 4.2 Java jars, pyegeria 1
     const outcomes = await pyegeria(serverName, [['status'], ['properties', 'orders-poll'], ['refresh', 'orders-poll'], ['restart', 'orders-poll'], ['refresh', 'no-such-connector']]);
     const [status, properties, refresh, restart, unknown] = outcomes;
     expect([status, properties, refresh, restart].filter((o) => !o!.ok)).toEqual([]);
+    // pyegeria's "all": a POST with a JSON content type and no body at all.
+    await waitFor(async () => (await api.connectors())['orders-poll']?.restartCount === 1, { what: 'restarted by pyegeria' });
+    const [refreshAll] = await pyegeria(serverName, [['refresh']]);
+    expect(refreshAll).toMatchObject({ ok: true });
     expect(status!.value).toMatchObject({
       integrationGroupSummaries: [{ integrationGroupName: qualifiedName, integrationConnectorReports: [{ connectorName: 'orders-poll', connectorStatus: 'RUNNING' }] }],
     });
     expect(properties!.value).toMatchObject({ class: 'PropertiesResponse', properties: { url: `${peer.url}${ordersPath}` } });
-    await waitFor(async () => (await api.connectors())['orders-poll']?.restartCount === 1, { what: 'restarted by pyegeria' });
-    await waitFor(() => peer.hits(ordersPath).length >= 3, { what: 'refreshed by pyegeria (initial, refresh, restart)' });
+    await waitFor(() => peer.hits(ordersPath).length >= 4, { what: 'refreshed by pyegeria (initial, refresh, restart, refresh all)' });
     expect(unknown).toMatchObject({ ok: false, exception: 'InvalidParameterException', relatedHTTPCode: 400, messageId: 'TETHER-INTEGRATION-DAEMON-400-004' });
 
     const cleared = await pyegeria(serverName, [['removeAllGroups'], ['listGroups']]);
