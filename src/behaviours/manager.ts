@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { BehaviourRequest } from '../contracts/behaviour-workflows';
 import type { BehaviourBundle, CurrentBehaviour, SourceLocation } from '../contracts/behaviours';
+import { SettingsError } from '../config/settings';
 import type { ConnectorRegistry } from '../connectors/registry';
 import { metrics } from '../metrics';
 import { runConnectionCall } from './connection-calls';
@@ -81,6 +82,8 @@ export class BehavioursManager {
 
   /** Takes the current versions an earlier run recorded (so a locked connector keeps serving them). */
   async init(): Promise<void> {
+    const unfit = await this.files.claimRoot();
+    if (unfit) throw new SettingsError(`Invalid setting TETHER_BEHAVIOURS_DIR: ${unfit}`);
     for (const current of await this.files.currents()) this.scopeOf(current.tenant, current.environment).current = current.version;
   }
 
