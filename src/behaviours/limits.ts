@@ -13,6 +13,9 @@ export const MAX_BEHAVIOUR_OUTPUT_BYTES = 1_000_000;
 /** A thrown error's message is cut to this many characters (it is recorded in the history too). */
 export const MAX_BEHAVIOUR_ERROR_CHARS = 10_000;
 
+/** Connection calls one server (one tenant and environment) may have running at once: past it a call is refused (429). */
+export const MAX_CONNECTION_CALLS_AT_ONCE = 16;
+
 /** Longest message a server may send on its channel: past it the manager stops reading and kills the server. */
 export const MAX_CHANNEL_MESSAGE_CHARS = 8 * 1024 * 1024;
 

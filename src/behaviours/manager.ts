@@ -272,12 +272,15 @@ export class BehavioursManager {
 
   /** A behaviour's call to a connection instance, checked against the scope of the server it came from. */
   private async connectionCall(server: BehaviourServerProcess, message: ConnectionCallMessage): Promise<void> {
-    const caller = { tenant: server.tenant, environment: server.environment, callInFlight: server.runs(message.callId) };
+    const caller = { tenant: server.tenant, environment: server.environment, callInFlight: server.runs(message.callId), running: server.connectionCallsRunning };
+    server.connectionCallsRunning += 1;
     try {
       server.answerConnectionCall(await runConnectionCall(this.registry, this.log, caller, message));
     } catch (err) {
       this.log.error({ err, tenant: server.tenant, environment: server.environment }, 'a behaviour connection call failed in the manager');
       server.answerConnectionCall({ type: 'connection-result', requestId: message.requestId, ok: false, error: { name: 'Error', message: 'The connection call failed; see the connector log' } });
+    } finally {
+      server.connectionCallsRunning -= 1;
     }
   }
 

@@ -84,6 +84,8 @@ export class BehaviourServerProcess {
   builds = 0;
   /** Versions loaded here, with their exports or why they did not load. */
   readonly loaded = new Map<string, Promise<LoadedMessage>>();
+  /** Calls to connection instances its behaviours have running in the manager now. */
+  connectionCallsRunning = 0;
   /** Set when the manager stops sending it work; it exits once no call runs and no current version lives in it. */
   draining = false;
   alive = true;

@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { versionOf } from '../../src/platform/behaviour-store';
 import { hubAdmin } from '../platform/support';
@@ -29,6 +31,12 @@ const hostile = {
     "  if (input.throw) throw new Error('x'.repeat(input.bytes));",
     "  return 'x'.repeat(input.bytes);",
     '}',
+    // Starts many connection calls at once, as if to flood the worker and the target.
+    'export async function burst(input: { calls: number }, context: any) {',
+    "  const settled = await Promise.allSettled(Array.from({ length: input.calls }, () => context.connections.call('http', 'TARGET', 'request', { method: 'GET', path: '/slow' })));",
+    "  const names = settled.map((result) => (result.status === 'fulfilled' ? 'ok' : result.reason.name));",
+    '  return Object.fromEntries([...new Set(names)].map((name) => [name, names.filter((each) => each === name).length]));',
+    '}',
     'export async function ok() {',
     "  return 'still here';",
     '}',
@@ -48,7 +56,19 @@ const hostile = {
 
 describe('a behaviour attacking the connector that runs it', () => {
   let stack: BehaviourStack;
+  /** A real HTTP peer answering after 300 ms, counting the requests it holds at once. */
+  const peer = { server: undefined as Server | undefined, url: '', open: 0, most: 0, seen: 0 };
   beforeAll(async () => {
+    peer.server = createServer((_request, response) => {
+      peer.seen += 1;
+      peer.most = Math.max(peer.most, (peer.open += 1));
+      setTimeout(() => {
+        peer.open -= 1;
+        response.end('{}');
+      }, 300);
+    });
+    await new Promise<void>((resolve) => peer.server!.listen(0, '127.0.0.1', resolve));
+    peer.url = `http://127.0.0.1:${(peer.server.address() as AddressInfo).port}`;
     // What a worker's environment holds: its own credentials and the variables its config file reads.
     process.env.TETHER_ADMIN_TOKEN = 'env-admin-token-never-shown';
     process.env.TETHER_CODEC_KEY = 'env-codec-key-never-shown';
@@ -61,13 +81,14 @@ describe('a behaviour attacking the connector that runs it', () => {
         '      - id: TARGET',
         '        name: Target',
         '        behaviours: ["acme/prod"]',
-        '        settings: { baseUrl: "http://127.0.0.1:9", auth: { type: bearer, token: "${ATTACK_TEST_TARGET_TOKEN}" } }',
+        `        settings: { baseUrl: "${peer.url}", auth: { type: bearer, token: "\${ATTACK_TEST_TARGET_TOKEN}" } }`,
       ].join('\n'),
     });
     expect((await deploy(stack, hostile)).status).toBe(201);
   }, 60_000);
   afterAll(async () => {
     await stack?.stop();
+    peer.server?.close();
     delete process.env.TETHER_ADMIN_TOKEN;
     delete process.env.TETHER_CODEC_KEY;
     delete process.env.ATTACK_TEST_TARGET_TOKEN;
@@ -90,6 +111,15 @@ describe('a behaviour attacking the connector that runs it', () => {
     expect(next.body).toMatchObject({ output: 'still here' });
     expect((await connectorStatus(stack)).manager.pid).toBe(before);
     expect(stack.connector.lines.filter((line) => line.msg === 'behaviour server sent a message outside the protocol; ignored')).toHaveLength(9);
+  });
+
+  it('cannot run more than 16 connection calls at once: the rest are refused (429) and never reach the target', async () => {
+    const answer = await callBehaviour(stack, 'burst', { calls: 100 });
+    expect(answer.body.output).toEqual({ ok: 16, TooManyConnectionCallsError: 84 });
+    expect(peer.most).toBeLessThanOrEqual(16);
+    expect(peer.seen).toBe(16);
+    // Once they finish, the next burst gets its 16 again.
+    expect((await callBehaviour(stack, 'burst', { calls: 16 })).body.output).toEqual({ ok: 16 });
   });
 
   it('cannot fill the worker with an endless message on its channel: the manager reads at most 8 MiB of one, then kills the server', async () => {
