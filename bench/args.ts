@@ -19,9 +19,13 @@ export interface BenchArgs {
   concurrencies: number[];
   /** Measure only these variants (default: all). */
   only?: string[];
+  /** Also measure actions/s on the cluster topology with 1 and 2 workers (bench/cluster-scaling.ts). */
+  clusterScaling: boolean;
+  /** Only that cluster measurement. */
+  clusterOnly: boolean;
 }
 
-const usage = `Usage: npm run bench -- [--quick] [--connectors N] [--skip-daemon] [--skip-behaviours] [--daemon-only] [--ablations | --no-ablations] [--rounds N] [--segment-ms N] [--only v1,v2] [--concurrency 1,32]`;
+const usage = `Usage: npm run bench -- [--quick] [--connectors N] [--skip-daemon] [--skip-behaviours] [--daemon-only] [--ablations | --no-ablations] [--rounds N] [--segment-ms N] [--only v1,v2] [--concurrency 1,32] [--cluster-scaling | --cluster-only]`;
 
 /** Raised for an unknown flag or a bad value; the message names the flag. */
 export class BenchArgsError extends Error {
@@ -47,6 +51,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     segmentMs: quick ? 1500 : 3000,
     warmupMs: quick ? 1000 : 3000,
     concurrencies: [1, 32],
+    clusterScaling: false,
+    clusterOnly: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -83,6 +89,13 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         break;
       case '--concurrency':
         args.concurrencies = (argv[++i] ?? '').split(',').map((value) => positiveInt('--concurrency', value));
+        break;
+      case '--cluster-scaling':
+        args.clusterScaling = true;
+        break;
+      case '--cluster-only':
+        args.clusterScaling = true;
+        args.clusterOnly = true;
         break;
       case '--help':
       case '-h':

@@ -1,4 +1,5 @@
 import type { BehavioursBenchResult } from './behaviours';
+import type { ClusterScalingResult } from './cluster-scaling';
 import type { DaemonResult } from './daemon-run';
 import type { Measurement } from './load';
 
@@ -44,6 +45,8 @@ export interface BenchReport {
   daemon: DaemonResult;
   /** Deploy-to-first-call and behaviour vs built-in action through the hub (bench/behaviours.ts). */
   behaviours?: BehavioursBenchResult;
+  /** Actions/s on the cluster topology with 1 and 2 workers (`--cluster-scaling`). */
+  clusterScaling?: ClusterScalingResult;
 }
 
 const round = (value: number, digits = 3) => (Number.isFinite(value) ? Math.round(value * 10 ** digits) / 10 ** digits : NaN);

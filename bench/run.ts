@@ -9,6 +9,7 @@ import { cpus, freemem, loadavg, totalmem, platform, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BenchArgsError, parseBenchArgs, type BenchArgs } from './args';
 import { formatBehaviours, runBehavioursBench, type BehavioursBenchResult } from './behaviours';
+import { formatClusterScaling, runClusterScaling, type ClusterScalingResult } from './cluster-scaling';
 import { runDaemonScale, type DaemonResult } from './daemon-run';
 import { keepAliveAgent } from './http-client';
 import { Measurement, runSegment } from './load';
@@ -64,8 +65,62 @@ async function measure(args: BenchArgs, variants: Variant[]): Promise<Measuremen
   return [...measurements.values()];
 }
 
+function environment(loadAtStart: number[], temporalCli: string): Record<string, unknown> {
+  return {
+    node: process.version,
+    platform: `${platform()} ${release()}`,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    totalMemMb: Math.round(totalmem() / 1024 / 1024),
+    freeMemMbAtEnd: Math.round(freemem() / 1024 / 1024),
+    loadAverageAtStart: loadAtStart.map((value) => Math.round(value * 100) / 100),
+    loadAverageAtEnd: loadavg().map((value) => Math.round(value * 100) / 100),
+    temporalCli,
+    temporalSdk: sdkVersion(),
+    gitCommit: gitCommit(),
+    note: 'One process hosts the dev server client side, Tether (API + worker), the plain worker and client, and the direct app; the dev server is a child process.',
+  };
+}
+
+/** Writes the JSON report to bench/results/<ISO date>.json and answers its path. */
+function writeReport(startedAt: string, report: unknown): string {
+  const dir = join(projectRoot, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${startedAt.replace(/:/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  return file;
+}
+
+function clusterScaling(args: BenchArgs): Promise<ClusterScalingResult> {
+  const options = { rounds: args.quick ? 2 : 3, segmentMs: args.quick ? 5_000 : 10_000, concurrency: 16 };
+  return runClusterScaling(options).catch(
+    (err: Error): ClusterScalingResult => ({
+      apiWorker: false,
+      ...options,
+      segmentSeconds: options.segmentMs / 1000,
+      oneWorker: null,
+      twoWorkers: null,
+      ratio: null,
+      loadAverage: { start: [], end: [] },
+      errors: 0,
+      skipped: `failed: ${err.message}`,
+    }),
+  );
+}
+
+/** `--cluster-only`: the cluster scaling figure alone (no dev server, no latency rows). */
+async function clusterOnly(args: BenchArgs): Promise<void> {
+  const startedAt = new Date();
+  const loadAtStart = loadavg();
+  const result = await clusterScaling(args);
+  const file = writeReport(startedAt.toISOString(), { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), settings: { ...args }, environment: environment(loadAtStart, 'not used'), clusterScaling: result });
+  process.stdout.write(`${formatClusterScaling(result)}\n\nWrote ${file}\n`);
+  if (result.skipped || result.errors) process.exitCode = 1;
+}
+
 async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2));
+  if (args.clusterOnly) return clusterOnly(args);
   const startedAt = new Date();
   const loadAtStart = loadavg();
   const stack = await startBenchStack({ ablations: args.ablations });
@@ -105,26 +160,15 @@ async function main(): Promise<void> {
             (err: Error): BehavioursBenchResult => ({ deployToFirstCallMs: [], deployToFirstCallMedianMs: NaN, runs: [], skipped: `failed: ${err.message}` }),
           );
 
+    const cluster = args.clusterScaling ? await clusterScaling(args) : undefined;
+
     const { ratios, goals } = ratiosOf(mainRows, args.concurrencies);
     if (!daemon.skipped) goals.push(...daemonGoals(daemon));
     report = {
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       settings: { ...args },
-      environment: {
-        node: process.version,
-        platform: `${platform()} ${release()}`,
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model,
-        totalMemMb: Math.round(totalmem() / 1024 / 1024),
-        freeMemMbAtEnd: Math.round(freemem() / 1024 / 1024),
-        loadAverageAtStart: loadAtStart.map((value) => Math.round(value * 100) / 100),
-        loadAverageAtEnd: loadavg().map((value) => Math.round(value * 100) / 100),
-        temporalCli: stack.temporalCli,
-        temporalSdk: sdkVersion(),
-        gitCommit: gitCommit(),
-        note: 'One process hosts the dev server client side, Tether (API + worker), the plain worker and client, and the direct app; the dev server is a child process.',
-      },
+      environment: environment(loadAtStart, stack.temporalCli),
       runs: mainRows.map(({ variant, concurrency, p50Ms, p95Ms, p99Ms, maxMs, meanMs, throughputPerSec, ops, errors, firstError }) => ({
         variant,
         concurrency,
@@ -147,14 +191,14 @@ async function main(): Promise<void> {
       },
       daemon,
       behaviours,
+      ...(cluster ? { clusterScaling: cluster } : {}),
     };
     // Written before stopping: a worker that cannot finish its in-flight work (thousands of connector runs) may
     // leave the stop pending with nothing else alive, and Node then exits without running what follows.
-    const dir = join(projectRoot, 'bench', 'results');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${report.startedAt.replace(/:/g, '-')}.json`);
-    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-    process.stdout.write(`${formatTable(report)}\n${report.behaviours ? `\n${formatBehaviours(report.behaviours)}\n` : ''}\nWrote ${file}\n`);
+    const file = writeReport(report.startedAt, report);
+    process.stdout.write(
+      `${formatTable(report)}\n${report.behaviours ? `\n${formatBehaviours(report.behaviours)}\n` : ''}${report.clusterScaling ? `\n${formatClusterScaling(report.clusterScaling)}\n` : ''}\nWrote ${file}\n`,
+    );
   } finally {
     note('Stopping…');
     keepAliveAgent.destroy();

@@ -3,8 +3,7 @@
 // and an API are SIGKILLed and restarted, integration connectors refreshing through the worker kill, and a
 // Temporal server restart. Every accepted execution must complete exactly once: lost and duplicated are both 0.
 //   node dist/scripts/cluster-test.js [--actions 520]
-//   node dist/scripts/cluster-test.js --capacity   (instead: actions/s behind one API, with 1 then 2 workers,
-//                                                   the API with and without its own worker; README "Scaling out")
+// (Actions/s with 1 and 2 workers on this topology: `npm run bench -- --cluster-only`, bench/cluster-scaling.ts.)
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,9 +13,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { startCluster, type Cluster } from '../src/cluster/cluster';
-import { processPorts, TetherProcess } from '../src/cluster/tether-processes';
+import { TetherProcess } from '../src/cluster/tether-processes';
 
-const { values: args } = parseArgs({ options: { actions: { type: 'string', default: '520' }, capacity: { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { actions: { type: 'string', default: '520' } } });
 const ACTIONS = Number(args.actions);
 const CONCURRENCY = 8;
 /** The daemon status answers from its last known state when a worker is gone: 64–105 ms measured at load 28; this allows for worse machines. */
@@ -328,78 +327,6 @@ async function killTest(dir: string) {
   return { figures, failures };
 }
 
-/** Actions/s through one API process (with or without its own worker: TETHER_API_WORKER) with 1, then 2 workers behind it. */
-async function capacity(dir: string, apiWorker: boolean) {
-  const cluster = await startCluster({
-    workers: 1,
-    apis: 1,
-    dir,
-    namespace: 'capacity',
-    temporalPort: 0,
-    apiPort: 0,
-    workerPort: 0,
-    apiWorker,
-    env: { ...process.env, ...credentials, TETHER_DATA_DIR: dir, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
-    log: () => undefined,
-  });
-  const measure = async (label: string) => {
-    await driveActionsSync(cluster.apis[0]!, 2_000); // warm-up
-    const before = await executedBy([...cluster.apis, ...cluster.workers]);
-    const { count, ms } = await driveActionsSync(cluster.apis[0]!, 20_000);
-    const after = await executedBy([...cluster.apis, ...cluster.workers]);
-    const perSecond = +(count / (ms / 1000)).toFixed(1);
-    // Which process ran the actions: the activity records each execution in its own process's /metrics.
-    const ranIn = Object.fromEntries(Object.entries(after).map(([name, total]) => [name, total - (before[name] ?? 0)]));
-    say(`  ${label}: ${perSecond} actions/s (${count} in ${seconds(ms)}, ${CAPACITY_CONCURRENCY} concurrent, each awaited); ran in ${JSON.stringify(ranIn)}`);
-    return { perSecond, ranIn };
-  };
-  try {
-    const one = await measure('1 worker');
-    const [port] = await processPorts(0, 1);
-    const second = new TetherProcess({ ...cluster.workers[0]!.spec, name: 'worker2', port: port! });
-    await second.start();
-    cluster.workers.push(second);
-    const two = await measure('2 workers');
-    return { oneWorker: one, twoWorkers: two, ratio: +(two.perSecond / one.perSecond).toFixed(2) };
-  } finally {
-    await Promise.all(cluster.workers.map((worker) => worker.stop()));
-    await cluster.stop();
-  }
-}
-
-const CAPACITY_CONCURRENCY = 16;
-
-/** tether_executions_total of the example connector, per process, from each one's /metrics. */
-async function executedBy(processes: TetherProcess[]): Promise<Record<string, number>> {
-  const totals: Record<string, number> = {};
-  for (const tether of processes) {
-    const { body } = await call(`${tether.url}/metrics`, { headers: { Authorization: adminAuth } });
-    totals[tether.spec.name] = String(body)
-      .split('\n')
-      .filter((line) => line.startsWith('tether_executions_total{') && line.includes('connector="myconnector"'))
-      .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
-  }
-  return totals;
-}
-async function driveActionsSync(api: TetherProcess, durationMs: number): Promise<{ count: number; ms: number }> {
-  const startedAt = Date.now();
-  let count = 0;
-  await Promise.all(
-    Array.from({ length: CAPACITY_CONCURRENCY }, async () => {
-      while (Date.now() - startedAt < durationMs) {
-        const response = await call(`${api.url}/myconnector/order_product`, {
-          method: 'POST',
-          headers: { Authorization: spiAuth, 'Content-Type': 'application/json' },
-          body: JSON.stringify({ connectionInstanceId: 'DEV', inputs: { recipient: 'capacity' } }),
-        });
-        if (response.status !== 200) throw new Error(`capacity call answered ${response.status}: ${JSON.stringify(response.body)}`);
-        count++;
-      }
-    }),
-  );
-  return { count, ms: Date.now() - startedAt };
-}
-
 async function main() {
   const startedAt = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'tether-cluster-test-'));
@@ -407,19 +334,11 @@ async function main() {
   chmodSync(dir, 0o755);
   let exitCode = 0;
   try {
-    const { figures, failures } = args.capacity
-      ? {
-          figures: {
-            apiOnly: await stage('capacity: one API without a worker, 1 then 2 workers', () => capacity(join(dir, 'api-only'), false)),
-            apiWithWorker: await stage('capacity: one API with its own worker, 1 then 2 workers', () => capacity(join(dir, 'api-with-worker'), true)),
-          } as Record<string, unknown>,
-          failures: [] as string[],
-        }
-      : await killTest(join(dir, 'kill'));
+    const { figures, failures } = await killTest(join(dir, 'kill'));
     say('');
     say('Cluster test figures:');
     for (const [name, value] of Object.entries(figures)) say(`  ${name}: ${JSON.stringify(value)}`);
-    if (!args.capacity) say(`  lost ${figures.lost}, duplicated ${figures.duplicated}`);
+    say(`  lost ${figures.lost}, duplicated ${figures.duplicated}`);
     say('Stages:');
     for (const [name, ms] of stages) say(`  ${seconds(ms).padStart(8)}  ${name}`);
     say(`  ${seconds(Date.now() - startedAt).padStart(8)}  total (load average ${loadavg().map((load) => load.toFixed(1)).join(', ')} on ${cpus().length} cores: timings stretch with it)`);

@@ -1,8 +1,10 @@
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { BehaviourRequest } from '../contracts/behaviour-workflows';
 import type { BehaviourBundle, CurrentBehaviour, SourceLocation } from '../contracts/behaviours';
+import { SettingsError } from '../config/settings';
 import type { ConnectorRegistry } from '../connectors/registry';
 import { metrics } from '../metrics';
 import { runConnectionCall } from './connection-calls';
@@ -14,7 +16,9 @@ import {
   BehaviourTimeoutError,
   BehaviourUnavailableError,
 } from './errors';
-import type { BuiltMessage } from './protocol';
+import { buildVersion, bundleOf, type BuildOutcome } from './build-version';
+import { cutMessage, MAX_BEHAVIOUR_OUTPUT_BYTES, outputTooLarge } from './limits';
+import type { ConnectionCallMessage, LoadedMessage } from './protocol';
 import { BehaviourServerProcess, CallTimeoutError, ServerDiedError } from './server-process';
 import { VersionFiles } from './version-files';
 
@@ -48,16 +52,21 @@ export interface PreparedScope {
 /**
  * The Behaviours Manager (seed 000 §3, DESIGN §9), in the worker process: keeps the current version of each
  * tenant and environment, downloads and writes versions, and hands builds and calls to Behaviour Server child
- * processes. A server takes `maxBuilds` builds, then a new one takes the next; an old server exits once no call
- * runs on it and no current version lives in it. A call past its timeout kills its server.
+ * processes. Each server runs the versions of one tenant and environment only (a behaviour can read anything in
+ * its own process, so tenants never share one), and that recorded scope is what a behaviour's connection calls
+ * are checked against. A server takes `maxBuilds` builds, then a new one for the scope takes the next; an old
+ * server exits once no call runs on it and no current version lives in it. A call past its timeout kills its server.
  */
 export class BehavioursManager {
   /** The task queue this manager's behaviour activities poll: unique to this process, which holds the versions. */
   readonly taskQueue: string;
   readonly files: VersionFiles;
   private readonly scopes = new Map<string, Scope>();
+  /** Build outcomes by version folder: a version is built once per process, whichever server loads it. */
+  private readonly builds = new Map<string, Promise<BuildOutcome>>();
   private readonly servers: BehaviourServerProcess[] = [];
-  private active: BehaviourServerProcess | undefined;
+  /** The server taking new builds, per tenant and environment. */
+  private readonly active = new Map<string, BehaviourServerProcess>();
   private serversStarted = 0;
   private closed = false;
 
@@ -73,6 +82,8 @@ export class BehavioursManager {
 
   /** Takes the current versions an earlier run recorded (so a locked connector keeps serving them). */
   async init(): Promise<void> {
+    const unfit = await this.files.claimRoot();
+    if (unfit) throw new SettingsError(`Invalid setting TETHER_BEHAVIOURS_DIR: ${unfit}`);
     for (const current of await this.files.currents()) this.scopeOf(current.tenant, current.environment).current = current.version;
   }
 
@@ -105,16 +116,16 @@ export class BehavioursManager {
     return { version: scope.current, exports: built.exports ?? [] };
   }
 
-  /** Runs one call on the server holding its version (building it there first if no live server has it). */
+  /** Runs one call on a server of its scope holding its version (loading it there first if no live server has it). */
   async run(request: BehaviourRequest, executionId: string, signal?: AbortSignal): Promise<unknown> {
     const { tenant, environment, version, name } = request;
     const { server, built } = await this.host(tenant, environment, version);
-    if (!built.ok) throw buildErrorOf(version, built);
+    if (!built.ok || !server) throw buildErrorOf(version, built);
     try {
       const result = await server.call({ version, name, input: request.input, tenant, environment, executionId }, request.timeoutMs, signal);
-      if (result.ok) return result.output;
+      if (result.ok) return boundedOutput(result.output);
       if (result.error?.notFound) throw new BehaviourNotFoundError(name, version, result.error.exports ?? []);
-      throw new BehaviourThrewError(result.error?.message ?? 'The behaviour failed', result.error?.location, result.error?.name);
+      throw new BehaviourThrewError(cutMessage(result.error?.message ?? 'The behaviour failed'), result.error?.location, result.error?.name?.slice(0, 200));
     } catch (err) {
       if (err instanceof CallTimeoutError) throw new BehaviourTimeoutError(err.message);
       if (err instanceof ServerDiedError) throw new BehaviourServerDiedError(err.message);
@@ -129,9 +140,11 @@ export class BehavioursManager {
     const servers = await Promise.all(
       this.servers.map(async (server) => ({
         pid: server.pid,
+        tenant: server.tenant,
+        environment: server.environment,
         started: server.started.toISOString(),
         builds: server.builds,
-        versions: [...server.built.keys()],
+        versions: [...server.loaded.keys()],
         inflight: server.inflight,
         draining: server.draining,
         rss: await server.rss(),
@@ -187,52 +200,96 @@ export class BehavioursManager {
       scope.lastBuildError = { version, message: built.error?.message ?? 'build failed', location: built.error?.location, at: new Date().toISOString() };
       this.log.warn({ tenant, environment, version, error: scope.lastBuildError }, 'behaviour version does not build');
     }
-    this.log.info({ tenant, environment, version, ok: built.ok, buildMs: Math.round(built.durationMs) }, 'behaviour version current');
+    this.log.info({ tenant, environment, version, ok: built.ok }, 'behaviour version current');
     this.sweep();
   }
 
-  /** A live server with the version built, building it on the active server when none has it. */
-  private async host(tenant: string, environment: string, version: string): Promise<{ server: BehaviourServerProcess; built: BuiltMessage }> {
+  /**
+   * A live server of the scope with the version loaded, loading it on the scope's active server when none has
+   * it; the version is built first (once per process). `built.ok` false: it did not build, or did not load.
+   */
+  private async host(tenant: string, environment: string, version: string): Promise<{ server?: BehaviourServerProcess; built: LoadedMessage }> {
+    // Versions are content hashes: two scopes deploying the same files share a version id, never a server.
     for (const server of this.servers) {
-      const build = server.built.get(version);
-      if (build && server.alive) return { server, built: await build };
+      const loaded = server.loaded.get(version);
+      if (loaded && server.alive && server.tenant === tenant && server.environment === environment) return { server, built: await loaded };
     }
-    const description = await this.files.read(tenant, environment, version);
-    if (!description) throw new BehaviourUnavailableError(`Version ${version} of ${tenant}/${environment} is not on this connector`);
-    const server = this.activeServer();
-    const built = await server.build(version, this.files.dirOf(tenant, environment, version), description.entry);
-    if (!server.alive) throw new BehaviourServerDiedError(`The behaviour server died while building version ${version}`);
-    metrics.recordBehaviourBuild(built.ok ? 'succeeded' : 'failed', built.durationMs / 1000);
+    const dir = this.files.dirOf(tenant, environment, version);
+    const outcome = await this.build(tenant, environment, version);
+    if (!outcome.ok) return { built: { type: 'loaded', version, ok: false, error: outcome.error } };
+    const server = this.activeServer(tenant, environment);
+    const built = await server.load(version, bundleOf(dir), join(dir, 'src'));
+    if (!server.alive) throw new BehaviourServerDiedError(`The behaviour server died while loading version ${version}`);
     return { server, built };
   }
 
-  /** The server taking new builds: a new one when there is none, it died, or it reached its builds. */
-  private activeServer(): BehaviourServerProcess {
+  /** Builds a version once in this process (its bundle is on disk for every later server of the scope). */
+  private build(tenant: string, environment: string, version: string): Promise<BuildOutcome> {
+    const dir = this.files.dirOf(tenant, environment, version);
+    let outcome = this.builds.get(dir);
+    if (!outcome) {
+      outcome = (async () => {
+        const description = await this.files.read(tenant, environment, version);
+        if (!description) throw new BehaviourUnavailableError(`Version ${version} of ${tenant}/${environment} is not on this connector`);
+        const built = await buildVersion(dir, description.entry);
+        metrics.recordBehaviourBuild(built.ok ? 'succeeded' : 'failed', built.durationMs / 1000);
+        return built;
+      })();
+      this.builds.set(dir, outcome);
+      // Not on disk (yet): the next ask tries again.
+      outcome.catch(() => this.builds.delete(dir));
+    }
+    return outcome;
+  }
+
+  /** The scope's server taking new builds: a new one when there is none, it died, or it reached its builds. */
+  private activeServer(tenant: string, environment: string): BehaviourServerProcess {
     if (this.closed) throw new BehaviourUnavailableError('The connector is stopping');
-    if (this.active?.alive && this.active.builds < this.settings.maxBuilds) return this.active;
-    if (this.active) this.active.draining = true;
+    const id = key(tenant, environment);
+    const active = this.active.get(id);
+    if (active?.alive && active.builds < this.settings.maxBuilds) return active;
+    if (active) active.draining = true;
     const inspectPort = this.settings.inspectPort === undefined ? undefined : this.settings.inspectPort + this.serversStarted;
     this.serversStarted += 1;
-    const server = new BehaviourServerProcess({
+    const server: BehaviourServerProcess = new BehaviourServerProcess({
+      tenant,
+      environment,
+      scopeDir: join(this.settings.dir, tenant, environment),
       maxOldSpaceMb: this.settings.maxOldSpaceMb,
       inspectPort,
       logLevel: this.log.level,
-      onConnectionCall: (message) => void runConnectionCall(this.registry, this.log, message).then((answer) => server.answerConnectionCall(answer)),
+      onConnectionCall: (message) => void this.connectionCall(server, message),
+      onInvalidMessage: (problem) => this.log.warn({ pid: server.pid, tenant, environment, problem }, 'behaviour server sent a message outside the protocol; ignored'),
       onExit: (ended, expected, why) => this.ended(ended, expected, why),
     });
     this.servers.push(server);
-    this.active = server;
+    this.active.set(id, server);
     metrics.setBehaviourServers(this.servers.length);
-    this.log.info({ pid: server.pid, inspectPort }, 'behaviour server started');
+    if (inspectPort === undefined) this.log.info({ pid: server.pid, tenant, environment }, 'behaviour server started');
+    else this.log.warn({ pid: server.pid, tenant, environment, inspectPort }, 'behaviour server started with --inspect and without the permission model (TETHER_BEHAVIOURS_INSPECT): its behaviours can read any file the worker can');
     return server;
   }
 
-  /** Ends draining servers that run nothing and hold no current version. */
+  /** A behaviour's call to a connection instance, checked against the scope of the server it came from. */
+  private async connectionCall(server: BehaviourServerProcess, message: ConnectionCallMessage): Promise<void> {
+    const caller = { tenant: server.tenant, environment: server.environment, callInFlight: server.runs(message.callId), running: server.connectionCallsRunning };
+    server.connectionCallsRunning += 1;
+    try {
+      server.answerConnectionCall(await runConnectionCall(this.registry, this.log, caller, message));
+    } catch (err) {
+      this.log.error({ err, tenant: server.tenant, environment: server.environment }, 'a behaviour connection call failed in the manager');
+      server.answerConnectionCall({ type: 'connection-result', requestId: message.requestId, ok: false, error: { name: 'Error', message: 'The connection call failed; see the connector log' } });
+    } finally {
+      server.connectionCallsRunning -= 1;
+    }
+  }
+
+  /** Ends draining servers that run nothing and hold no current version of their scope. */
   private sweep(): void {
-    const currents = new Set([...this.scopes.values()].map((scope) => scope.current));
     for (const server of this.servers) {
       if (!server.draining || server.inflight > 0) continue;
-      if ([...server.built.keys()].some((version) => currents.has(version))) continue;
+      const current = this.scopes.get(key(server.tenant, server.environment))?.current;
+      if (current && server.loaded.has(current)) continue;
       server.kill('drained');
     }
   }
@@ -240,7 +297,8 @@ export class BehavioursManager {
   private ended(server: BehaviourServerProcess, expected: boolean, why: string): void {
     const index = this.servers.indexOf(server);
     if (index >= 0) this.servers.splice(index, 1);
-    if (this.active === server) this.active = undefined;
+    const id = key(server.tenant, server.environment);
+    if (this.active.get(id) === server) this.active.delete(id);
     metrics.setBehaviourServers(this.servers.length);
     if (this.closed) return;
     const reason = why === 'drained' ? 'drained' : expected ? 'timeout' : 'crashed';
@@ -251,6 +309,13 @@ export class BehavioursManager {
 
 const key = (tenant: string, environment: string) => `${tenant}/${environment}`;
 
-function buildErrorOf(version: string, built: BuiltMessage): BehaviourBuildError {
+/** The output, or a failure when it is too large to record (the server is untrusted: checked here, not there). */
+function boundedOutput(output: unknown): unknown {
+  const bytes = Buffer.byteLength(JSON.stringify(output ?? null));
+  if (bytes <= MAX_BEHAVIOUR_OUTPUT_BYTES) return output;
+  throw new BehaviourThrewError(outputTooLarge(bytes), undefined, 'OutputTooLarge');
+}
+
+function buildErrorOf(version: string, built: LoadedMessage): BehaviourBuildError {
   return new BehaviourBuildError(version, built.error?.message ?? 'build failed', built.error?.location);
 }

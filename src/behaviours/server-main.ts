@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { build, type BuildFailure } from 'esbuild';
+import { Socket } from 'node:net';
 import pino from 'pino';
-import type { BuildError, BuiltMessage, ConnectionResultMessage, ManagerMessage, ResultMessage, ServerMessage } from './protocol';
+import type { BuildError, LoadedMessage, ConnectionResultMessage, ManagerMessage, ResultMessage, ServerMessage } from './protocol';
+import { eachLine } from './lines';
+import { cutMessage, MAX_BEHAVIOUR_OUTPUT_BYTES, outputTooLarge } from './limits';
 import { locationInSources } from './source-location';
 
 /*
- * A Behaviour Server (DESIGN §9): a child process of the Behaviours Manager that builds versions with
- * esbuild (TypeScript in, one CommonJS bundle with a source map out) and runs their exported functions.
- * It holds no secrets: calls to connection instances go back to the manager over IPC.
+ * A Behaviour Server (DESIGN §9): a child process of the Behaviours Manager that loads the versions of one
+ * tenant and environment (bundles the manager built with esbuild) and runs their exported functions. It holds
+ * no secrets and runs under Node's permission model: it may read its scope's files and nothing else, start no
+ * process or thread, write no file. Calls to connection instances go back to the manager over IPC.
  */
 
 type Behaviour = (input: unknown, context: BehaviourContext) => unknown;
@@ -34,44 +36,22 @@ const versions = new Map<string, LoadedVersion>();
 const running = new Map<string, AbortController>();
 const pendingConnectionCalls = new Map<string, { resolve: (outputs: Record<string, unknown>) => void; reject: (err: Error) => void }>();
 
-const send = (message: ServerMessage) => process.send?.(message);
+/** The channel to the manager (fd 3): newline-delimited JSON, both ways. */
+const channel = new Socket({ fd: 3, readable: true, writable: true });
+const send = (message: ServerMessage) => channel.write(`${JSON.stringify(message)}\n`);
 
-function buildErrorOf(err: unknown, sourcesDir: string): BuildError {
-  const failure = err as Partial<BuildFailure>;
-  const first = failure.errors?.[0];
-  if (first) {
-    const location = first.location ? { file: first.location.file, line: first.location.line, column: first.location.column + 1 } : undefined;
-    return { message: first.text, ...(location ? { location } : {}) };
-  }
-  // Loading the bundle threw (top-level code of the module): point at the behaviour's line.
-  const error = err as Error;
-  const location = locationInSources(error?.stack, sourcesDir);
-  return { message: error?.message ?? String(err), ...(location ? { location } : {}) };
-}
-
-async function buildVersion(version: string, dir: string, entry: string): Promise<BuiltMessage> {
-  const started = performance.now();
-  const sourcesDir = join(dir, 'src');
-  const outfile = join(dir, 'build', 'behaviour.js');
+/** Loads a version the manager built; its top-level code throwing is reported at the behaviour's line. */
+function loadVersion(version: string, bundle: string, sourcesDir: string): LoadedMessage {
   try {
-    await build({
-      absWorkingDir: sourcesDir,
-      entryPoints: [entry],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      outfile,
-      sourcemap: 'linked',
-      sourcesContent: true,
-      logLevel: 'silent',
-    });
-    const loaded = require(outfile) as Record<string, unknown>;
+    const loaded = require(bundle) as Record<string, unknown>;
     const exports = Object.fromEntries(Object.entries(loaded).filter((entry): entry is [string, Behaviour] => typeof entry[1] === 'function'));
     versions.set(version, { sourcesDir, exports });
-    return { type: 'built', version, ok: true, exports: Object.keys(exports).sort(), durationMs: performance.now() - started };
+    return { type: 'loaded', version, ok: true, exports: Object.keys(exports).sort() };
   } catch (err) {
-    return { type: 'built', version, ok: false, error: buildErrorOf(err, sourcesDir), durationMs: performance.now() - started };
+    const error = err as Error;
+    const location = locationInSources(error?.stack, sourcesDir);
+    const problem: BuildError = { message: error?.message ?? String(err), ...(location ? { location } : {}) };
+    return { type: 'loaded', version, ok: false, error: problem };
   }
 }
 
@@ -96,10 +76,15 @@ function settleConnectionCall(message: ConnectionResultMessage): void {
   pending.reject(error);
 }
 
-/** JSON round trip: what crosses back to the manager (and into history) is exactly what a JSON client sees. */
-function jsonValue(value: unknown): unknown {
-  if (value === undefined) return null;
-  return JSON.parse(JSON.stringify(value));
+/**
+ * The output as a JSON round trip (what crosses back to the manager, and into history, is exactly what a JSON
+ * client sees), or why it cannot be returned. The manager checks the size again: it trusts no server.
+ */
+function resultOf(callId: string, output: unknown): ResultMessage {
+  const text = JSON.stringify(output) ?? 'null';
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_BEHAVIOUR_OUTPUT_BYTES) return { type: 'result', callId, ok: false, error: { message: outputTooLarge(bytes), name: 'OutputTooLarge' } };
+  return { type: 'result', callId, ok: true, output: JSON.parse(text) };
 }
 
 async function runCall(message: Extract<ManagerMessage, { type: 'call' }>): Promise<ResultMessage> {
@@ -118,20 +103,20 @@ async function runCall(message: Extract<ManagerMessage, { type: 'call' }>): Prom
       signal: controller.signal,
       connections: connectionsFor(callId),
     });
-    return { type: 'result', callId, ok: true, output: jsonValue(output) };
+    return resultOf(callId, output);
   } catch (err) {
     const error = err instanceof Error ? err : new Error(String(err));
     const location = locationInSources(error.stack, loaded.sourcesDir);
-    return { type: 'result', callId, ok: false, error: { message: error.message, name: error.name, ...(location ? { location } : {}) } };
+    return { type: 'result', callId, ok: false, error: { message: cutMessage(error.message), name: String(error.name).slice(0, 200), ...(location ? { location } : {}) } };
   } finally {
     running.delete(callId);
   }
 }
 
-process.on('message', (message: ManagerMessage) => {
+function receive(message: ManagerMessage): void {
   switch (message.type) {
-    case 'build':
-      void buildVersion(message.version, message.dir, message.entry).then(send);
+    case 'load':
+      send(loadVersion(message.version, message.bundle, message.sourcesDir));
       return;
     case 'call':
       void runCall(message).then(send);
@@ -148,9 +133,13 @@ process.on('message', (message: ManagerMessage) => {
       return;
     }
   }
-});
+}
+
+// The manager is trusted: its lines are read without a bound.
+eachLine(channel, Number.POSITIVE_INFINITY, (line) => receive(JSON.parse(line) as ManagerMessage), () => undefined);
 // The manager going away ends the server: no orphan keeps running behaviours.
-process.on('disconnect', () => process.exit(0));
+channel.on('end', () => process.exit(0));
+channel.on('error', () => process.exit(0));
 // A behaviour's stray rejection must not end calls of other behaviours on this server.
 process.on('unhandledRejection', (reason) => log.warn({ err: reason }, 'unhandled rejection in a behaviour'));
 send({ type: 'ready' });

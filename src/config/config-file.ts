@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { SecretDeclaration, SecretName } from '../connectors/secrets';
+import { BehaviourScopePattern } from '../contracts/behaviours';
 import { SettingsError } from './settings';
 
 /** Raised when the config file cannot be used; the message names the file and the exact key to fix. */
@@ -12,6 +13,8 @@ const ConnectionInstanceEntry = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected an id of letters, digits, ".", "_" or "-"'),
   name: z.string().min(1),
   settings: z.record(z.string(), z.unknown()).optional(),
+  /** Behaviour scopes (`acme/prod`, `acme/*`, `*`) whose code may call this instance; absent: none may. */
+  behaviours: z.array(BehaviourScopePattern).max(100, 'list at most 100 patterns').optional(),
 });
 
 const ConnectorEntry = z.strictObject({

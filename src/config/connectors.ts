@@ -104,7 +104,7 @@ export function connectorsFrom({ path, config, unresolved }: LoadedConfigFile): 
         problems.push(...located.filter(({ key }) => !unresolved.keys.has(key)).map(({ key, message }) => `${path}: ${key}: ${message}`));
         return [];
       }
-      return [{ id: instance.id, name: instance.name, settings: settings.data }];
+      return [{ id: instance.id, name: instance.name, settings: settings.data, ...(instance.behaviours ? { behaviours: instance.behaviours } : {}) }];
     });
     return [{ definition, instances }];
   });

@@ -2,10 +2,16 @@ import type { ConnectionInstance, ConnectorDefinition } from './sdk';
 import { ConnectorDeclarationError } from './sdk';
 import { SecretStore } from './secrets';
 
+/** A configured connection instance, with the behaviour scopes that may call it. */
+export interface ConfiguredInstance extends ConnectionInstance<unknown> {
+  /** `BehaviourScopePattern`s of the behaviours allowed to call this instance; absent or empty: none (deny by default). */
+  behaviours?: readonly string[];
+}
+
 /** A connector with its configured connection instances (settings validated and secrets resolved). */
 export interface RegisteredConnector {
   definition: ConnectorDefinition<any, any>;
-  instances: ConnectionInstance<unknown>[];
+  instances: ConfiguredInstance[];
 }
 
 /** The connectors this Tether serves, looked up by URL path. Built once at start from the config. */

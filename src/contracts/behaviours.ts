@@ -5,10 +5,30 @@ import { z } from 'zod';
  * builds and runs. API schemas here; the zod-free workflow contract is in `behaviour-workflows.ts`.
  */
 
+const scopeCodeText = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/;
+
 /** A tenant or environment code: a single path segment on disk and in URLs, so no dots alone and no slashes. */
 export const ScopeCode = z
   .string()
-  .regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, dots, dashes or underscores, not starting with a dot');
+  .regex(scopeCodeText, 'must be 1-64 letters, digits, dots, dashes or underscores, not starting with a dot');
+
+/**
+ * Which behaviours may use a connection instance (`connectionInstances[].behaviours` in the config file):
+ * `{tenant}/{environment}`, where either part may be `*` (`acme/prod`, `acme/*`, `*\/prod`), or `*` alone for
+ * every behaviour. An instance without the list is closed to behaviours (deny by default).
+ */
+export const BehaviourScopePattern = z
+  .string()
+  .refine((pattern) => pattern === '*' || (pattern.split('/').length === 2 && pattern.split('/').every((part) => part === '*' || scopeCodeText.test(part))), {
+    message: 'must be "*" or "{tenant}/{environment}" where each part is a code (1-64 letters, digits, dots, dashes or underscores, not starting with a dot) or "*"',
+  });
+
+/** Whether a pattern (already checked with BehaviourScopePattern) admits the behaviours of this tenant and environment. */
+export function scopeMatches(pattern: string, tenant: string, environment: string): boolean {
+  if (pattern === '*') return true;
+  const [allowedTenant, allowedEnvironment] = pattern.split('/');
+  return (allowedTenant === '*' || allowedTenant === tenant) && (allowedEnvironment === '*' || allowedEnvironment === environment);
+}
 
 /** A behaviour's name: the exported function a call runs. */
 export const BehaviourName = z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]{0,127}$/, 'must be a JavaScript identifier (an exported function name)');
@@ -20,6 +40,7 @@ export const BehaviourVersion = z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 h
 export const MAX_BEHAVIOUR_BYTES = 1_000_000;
 export const MAX_BEHAVIOUR_FILES = 200;
 
+
 /** A source file's path: relative, `/`-separated, no `.` or `..` segments, a source or JSON extension. */
 export const BehaviourPath = z
   .string()
@@ -30,7 +51,17 @@ export const BehaviourFiles = z
   .record(BehaviourPath, z.string())
   .refine((files) => Object.keys(files).length > 0, 'must contain at least one file')
   .refine((files) => Object.keys(files).length <= MAX_BEHAVIOUR_FILES, `must contain at most ${MAX_BEHAVIOUR_FILES} files`)
-  .refine((files) => new TextEncoder().encode(JSON.stringify(files)).length <= MAX_BEHAVIOUR_BYTES, `must total at most ${MAX_BEHAVIOUR_BYTES} bytes (as JSON)`);
+  .refine((files) => new TextEncoder().encode(JSON.stringify(files)).length <= MAX_BEHAVIOUR_BYTES, `must total at most ${MAX_BEHAVIOUR_BYTES} bytes (as JSON)`)
+  .superRefine((files, context) => {
+    // `lib.ts` and `lib.ts/inner.ts` cannot both be written: refused here rather than failing on every connector.
+    for (const path of Object.keys(files)) {
+      const segments = path.split('/');
+      for (let end = 1; end < segments.length; end += 1) {
+        const folder = segments.slice(0, end).join('/');
+        if (Object.hasOwn(files, folder)) context.addIssue({ code: 'custom', path: [folder], message: `${folder} is both a file and a folder (of ${path})` });
+      }
+    }
+  });
 
 /** `PUT /admin/behaviours/{tenant}/{environment}` on the hub. */
 export const PutBehavioursBody = z

@@ -54,19 +54,25 @@ export class TetherMetrics {
 
   private readonly behaviourBuilds = new Counter({
     name: 'tether_behaviour_builds_total',
-    help: 'Behaviour version builds by Behaviour Servers, by outcome',
+    help: 'Behaviour version builds (esbuild, in the Behaviours Manager), by outcome',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
   private readonly behaviourBuildDuration = new Histogram({
     name: 'tether_behaviour_build_duration_seconds',
-    help: 'Time a Behaviour Server took to build and load a version',
+    help: 'Time the Behaviours Manager took to build a version (esbuild)',
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
   private readonly behaviourCalls = new Counter({
     name: 'tether_behaviour_calls_total',
     help: 'Behaviour call attempts by tenant, environment and outcome',
+    labelNames: ['tenant', 'environment', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly behaviourConnectionCalls = new Counter({
+    name: 'tether_behaviour_connection_calls_total',
+    help: "Behaviours' calls to connection instances by tenant, environment and outcome: allowed; refused (the instance's behaviours list does not admit the scope, or no such instance); throttled (too many at once)",
     labelNames: ['tenant', 'environment', 'outcome'] as const,
     registers: [this.registry],
   });
@@ -126,6 +132,10 @@ export class TetherMetrics {
 
   recordBehaviourCall(tenant: string, environment: string, outcome: string): void {
     this.behaviourCalls.inc({ tenant, environment, outcome });
+  }
+
+  recordBehaviourConnectionCall(tenant: string, environment: string, outcome: 'allowed' | 'refused' | 'throttled'): void {
+    this.behaviourConnectionCalls.inc({ tenant, environment, outcome });
   }
 
   recordBehaviourRecycle(reason: 'drained' | 'timeout' | 'crashed'): void {

@@ -8,7 +8,7 @@ import { eventually, hubAdmin, hubAdminToken } from '../platform/support';
 import { hubUrlOf, runBehavioursPull } from '../../src/cli/behaviours-pull';
 import { callBehaviour, connectorStatus, deploy, startBehaviourStack, type BehaviourStack } from './support';
 
-/** A real HTTP peer the behaviour reaches through the connector's `http` connection instance. */
+/** A real HTTP peer a behaviour reaches through one of the connector's `http` connection instances. */
 function startPeer(): Promise<{ server: Server; url: string; seen: Array<{ url?: string; authorization?: string }> }> {
   const seen: Array<{ url?: string; authorization?: string }> = [];
   const server = createServer((request, response) => {
@@ -42,6 +42,38 @@ const v1 = {
     "  const outputs = await context.connections.call('http', 'TARGET', 'request', { method: 'GET', path: `/orders/${input.id}` });",
     '  return { tenant: context.tenant, environment: context.environment, status: outputs.status, order: outputs.body, aborted: context.signal.aborted };',
     '}',
+    'export async function reach(input: { instance: string; uncaught?: boolean }, context: any) {',
+    '  try {',
+    "    return { outputs: await context.connections.call('http', input.instance, 'request', { method: 'GET', path: '/reached' }) };",
+    '  } catch (err: any) {',
+    '    if (input.uncaught) throw err;',
+    '    return { error: { name: err.name, message: err.message, details: err.details } };',
+    '  }',
+    '}',
+    // Speaks the manager's channel (fd 3) itself, as hostile code could: it sniffs its own running call's id and the
+    // answers from the server's socket, and writes any scope it likes.
+    "const net = require('node:net');",
+    "let lastCallId = '';",
+    'const replies = new Map<string, (message: unknown) => void>();',
+    'const emit = net.Socket.prototype.emit;',
+    'net.Socket.prototype.emit = function (event: string, ...args: any[]) {',
+    "  if (event === 'data') for (const line of String(args[0]).split('\\n')) {",
+    '    try {',
+    '      const message = JSON.parse(line);',
+    "      if (message.type === 'call') lastCallId = message.callId;",
+    "      if (message.type === 'connection-result') replies.get(message.requestId)?.(message);",
+    '    } catch {}',
+    '  }',
+    '  return emit.call(this, event, ...args);',
+    '};',
+    'export async function forge(input: { instance: string; fakeCallId?: boolean }) {',
+    '  const requestId = `forged-${Math.random()}`;',
+    '  const answer = new Promise((resolve) => replies.set(requestId, resolve));',
+    "  const callId = input.fakeCallId ? '00000000-0000-4000-8000-000000000000' : lastCallId;",
+    "  const forged = { type: 'connection-call', requestId, callId, tenant: 'beta', environment: 'prod', connector: 'http', instance: input.instance, action: 'request', inputs: { method: 'GET', path: '/forged' } };",
+    "  require('node:fs').writeSync(3, JSON.stringify(forged) + '\\n');",
+    '  return answer;',
+    '}',
   ].join('\n'),
   'lib/label.ts': 'export const label = (name: string): string => `Hello, ${name}`;\n',
 };
@@ -50,10 +82,15 @@ const v2 = { ...v1, 'index.ts': v1['index.ts'].replace('v: 1 };\n}\nexport async
 describe('behaviours deployed on the hub, built and run by the connector', () => {
   let stack: BehaviourStack;
   let peer: Awaited<ReturnType<typeof startPeer>>;
+  /** The peer behind tenant beta's instance: acme's behaviours must never reach it. */
+  let betaPeer: Awaited<ReturnType<typeof startPeer>>;
   beforeAll(async () => {
     peer = await startPeer();
+    betaPeer = await startPeer();
     process.env.BEHAVIOUR_TEST_TARGET_TOKEN = 'target-token-never-shown';
+    process.env.BEHAVIOUR_TEST_BETA_TOKEN = 'beta-token-never-shown';
     stack = await startBehaviourStack({
+      privileges: ['behaviours:acme/prod', 'behaviours:beta/prod'],
       env: { TETHER_BEHAVIOURS_TIMEOUT_MS: '3000' },
       config: [
         'connectors:',
@@ -61,13 +98,22 @@ describe('behaviours deployed on the hub, built and run by the connector', () =>
         '    connectionInstances:',
         '      - id: TARGET',
         '        name: Target',
+        '        behaviours: ["acme/prod"]',
         `        settings: { baseUrl: "${peer.url}", auth: { type: bearer, token: "\${BEHAVIOUR_TEST_TARGET_TOKEN}" } }`,
+        '      - id: BETA_TARGET',
+        '        name: Beta target',
+        '        behaviours: ["beta/*"]',
+        `        settings: { baseUrl: "${betaPeer.url}", auth: { type: bearer, token: "\${BEHAVIOUR_TEST_BETA_TOKEN}" } }`,
+        '      - id: CLOSED',
+        '        name: No behaviours list',
+        `        settings: { baseUrl: "${betaPeer.url}" }`,
       ].join('\n'),
     });
   }, 60_000);
   afterAll(async () => {
     await stack?.stop();
     peer?.server.close();
+    betaPeer?.server.close();
   });
 
   let first: string;
@@ -173,7 +219,7 @@ describe('behaviours deployed on the hub, built and run by the connector', () =>
 
     const unknown = await callBehaviour(stack, 'refund', {});
     expect(unknown.status).toBe(404);
-    expect(unknown.body.error).toMatchObject({ code: 'UNKNOWN_BEHAVIOUR', details: { knownBehaviours: ['fail', 'greet', 'order', 'slow', 'spin'] } });
+    expect(unknown.body.error).toMatchObject({ code: 'UNKNOWN_BEHAVIOUR', details: { knownBehaviours: ['fail', 'forge', 'greet', 'order', 'reach', 'slow', 'spin'] } });
   });
 
   it('kills a server looping past the timeout (504), replaces it, and the next call works', async () => {
@@ -197,6 +243,47 @@ describe('behaviours deployed on the hub, built and run by the connector', () =>
     expect(peer.seen.at(-1)).toEqual({ url: '/orders/7', authorization: 'Bearer target-token-never-shown' });
   });
 
+  it("refuses a behaviour another tenant's instance, an unlisted one and an unknown one alike (403, naming instance and scope); the peer receives nothing", async () => {
+    const refusal = (instance: string) => ({
+      name: 'ConnectionForbiddenError',
+      message: `Connection instance http/${instance} may not be used by behaviours of acme/prod (403: not configured, or its behaviours list does not include acme/prod)`,
+      details: { status: 403, code: 'CONNECTION_FORBIDDEN', connector: 'http', instance, tenant: 'acme', environment: 'prod' },
+    });
+    for (const instance of ['BETA_TARGET', 'CLOSED', 'NO_SUCH_INSTANCE']) {
+      const answer = await callBehaviour(stack, 'reach', { instance });
+      expect(answer.status).toBe(200);
+      // Unknown and forbidden read the same: nothing tells acme which instances exist for others.
+      expect(answer.body.output).toEqual({ error: refusal(instance) });
+    }
+    // Not caught by the behaviour: the caller sees it as the behaviour's failure, with the refusal's text.
+    const uncaught = await callBehaviour(stack, 'reach', { instance: 'BETA_TARGET', uncaught: true });
+    expect(uncaught.status).toBe(422);
+    expect(uncaught.body.error.message).toContain('http/BETA_TARGET may not be used by behaviours of acme/prod');
+    expect(uncaught.body.error.details).toMatchObject({ errorName: 'ConnectionForbiddenError' });
+    expect(betaPeer.seen).toEqual([]);
+
+    const metrics = await (await fetch(`${stack.connector.url}/metrics`, { headers: adminAuth })).text();
+    expect(metrics).toMatch(/tether_behaviour_connection_calls_total\{tenant="acme",environment="prod",outcome="refused"\} 4/);
+    expect(metrics).toMatch(/tether_behaviour_connection_calls_total\{tenant="acme",environment="prod",outcome="allowed"\} [1-9]/);
+  });
+
+  it("refuses connection calls a behaviour forges on the manager's channel: the scope it claims is ignored, and the call must be running", async () => {
+    // The forging works at all: its own instance, from its own running call, is served.
+    const own = await callBehaviour(stack, 'forge', { instance: 'TARGET' });
+    expect(own.body.output).toMatchObject({ type: 'connection-result', ok: true, outputs: { status: 200 } });
+    expect(peer.seen.at(-1)?.url).toBe('/forged');
+
+    // Claiming tenant beta does not make acme's server beta's.
+    const claimed = await callBehaviour(stack, 'forge', { instance: 'BETA_TARGET' });
+    expect(claimed.body.output).toMatchObject({ ok: false, error: { name: 'ConnectionForbiddenError', details: { tenant: 'acme', environment: 'prod', instance: 'BETA_TARGET' } } });
+    // A call id that is not running on that server is refused, even for the scope's own instance.
+    const seen = peer.seen.length;
+    const invented = await callBehaviour(stack, 'forge', { instance: 'TARGET', fakeCallId: true });
+    expect(invented.body.output).toMatchObject({ ok: false, error: { name: 'ConnectionForbiddenError' } });
+    expect(peer.seen).toHaveLength(seen);
+    expect(betaPeer.seen).toEqual([]);
+  });
+
   it('answers 400 naming file:line:col when the deployed version does not build', async () => {
     const deployed = await deploy(stack, { 'index.ts': "export { broken } from './broken';\n", 'broken.ts': 'export const broken = async () => {\n  return (1 +;\n};\n' });
     expect(deployed.status).toBe(201);
@@ -207,6 +294,22 @@ describe('behaviours deployed on the hub, built and run by the connector', () =>
     const status = await connectorStatus(stack);
     expect(status.scopes).toEqual([expect.objectContaining({ tenant: 'acme', environment: 'prod', current: deployed.body.version, lastBuildError: expect.objectContaining({ location: expect.objectContaining({ file: 'broken.ts', line: 2 }) }) })]);
     expect(status.servers[0]).toEqual(expect.objectContaining({ pid: expect.any(Number), builds: expect.any(Number), rss: expect.any(Number), started: expect.any(String) }));
+  });
+
+  it("runs tenant beta's behaviours on a server of their own, reaching beta's instance and not acme's", async () => {
+    // The same files as acme's first version: the same version id, yet never acme's server.
+    const deployed = await deploy(stack, v1, 'beta/prod');
+    expect(deployed.status).toBe(201);
+    const own = await callBehaviour(stack, 'reach', { instance: 'BETA_TARGET' }, { scope: 'beta/prod' });
+    expect(own.body.output).toMatchObject({ outputs: { status: 200 } });
+    expect(betaPeer.seen).toEqual([{ url: '/reached', authorization: 'Bearer beta-token-never-shown' }]);
+    const acmes = await callBehaviour(stack, 'reach', { instance: 'TARGET' }, { scope: 'beta/prod' });
+    expect(acmes.body.output).toMatchObject({ error: { name: 'ConnectionForbiddenError', details: { tenant: 'beta', instance: 'TARGET' } } });
+
+    const servers: Array<{ pid: number; tenant: string; environment: string }> = (await connectorStatus(stack)).servers;
+    const betaServers = servers.filter((server) => server.tenant === 'beta');
+    expect(betaServers).toHaveLength(1);
+    expect(servers.filter((server) => server.tenant === 'acme').map((server) => server.pid)).not.toContain(betaServers[0]!.pid);
   });
 
   it('refuses calls outside the connector privileges and bad deployments, naming the field', async () => {

@@ -131,6 +131,33 @@ connectors:
     ]);
   });
 
+  it("reads each instance's behaviours allowlist, and names every bad pattern by key", () => {
+    const registry = load(`
+connectors:
+  - use: http
+    connectionInstances:
+      - { id: A, name: A, settings: { baseUrl: "http://h" }, behaviours: ["acme/prod", "acme/*", "*/dev", "*"] }
+      - { id: CLOSED, name: Closed, settings: { baseUrl: "http://h" } }
+`).registry();
+    expect(registry.find('http')!.instances.map((instance) => [instance.id, instance.behaviours])).toEqual([
+      ['A', ['acme/prod', 'acme/*', '*/dev', '*']],
+      ['CLOSED', undefined],
+    ]);
+
+    const { path, err } = loadError(`
+connectors:
+  - use: http
+    connectionInstances:
+      - { id: A, name: A, settings: { baseUrl: "http://h" }, behaviours: ["acme", "acme/prod/x", "../prod", "acme/pr*d", "", "acme/prod"] }
+      - { id: B, name: B, settings: { baseUrl: "http://h" }, behaviours: "acme/prod" }
+`);
+    const pattern = 'must be "*" or "{tenant}/{environment}" where each part is a code (1-64 letters, digits, dots, dashes or underscores, not starting with a dot) or "*"';
+    expect(err.message.split('\n')).toEqual([
+      ...[0, 1, 2, 3, 4].map((index) => `${path}: connectors[0].connectionInstances[0].behaviours[${index}]: ${pattern}`),
+      `${path}: connectors[0].connectionInstances[1].behaviours: Invalid input: expected array, received string`,
+    ]);
+  });
+
   it('names an unknown connector and lists the built-ins', () => {
     const { path, err } = loadError('connectors:\n  - use: salesforce\n');
     expect(err.message).toMatch(
