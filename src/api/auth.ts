@@ -40,6 +40,11 @@ export const apiPolicies = {
   'admin-session': ['admin', 'codec-session', 'admin-password'],
   /** Starting a codec session: the admin token as Bearer or as a Basic password. */
   'admin-login': ['admin', 'admin-password'],
+  /**
+   * Egeria-shaped paths: the admin token as Bearer, or as the password of HTTP Basic, which is all Egeria's Java
+   * clients send (their connectionUserId / connectionPassword, SpringRESTClientConnector in rest-client-connectors).
+   */
+  egeria: ['admin', 'admin-password'],
 } as const satisfies Record<string, readonly ApiPrincipal[]>;
 export type ApiAuth = keyof typeof apiPolicies;
 export type ApiRoute = Route<ApiAuth>;

@@ -40,6 +40,7 @@ export const BehaviourVersion = z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 h
 export const MAX_BEHAVIOUR_BYTES = 1_000_000;
 export const MAX_BEHAVIOUR_FILES = 200;
 
+
 /** A source file's path: relative, `/`-separated, no `.` or `..` segments, a source or JSON extension. */
 export const BehaviourPath = z
   .string()

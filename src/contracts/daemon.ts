@@ -22,7 +22,9 @@ export function daemonName(kind: NameKind, label: string = kind) {
 
 /** Egeria's integration group configuration (seed 001); properties Tether does not know are ignored. */
 export const IntegrationGroupConfig = z.object({
-  class: z.literal('IntegrationGroupConfig', { error: 'class must be "IntegrationGroupConfig"' }),
+  // Egeria's own admin client leaves `class` out of each element of the list it POSTs to …/configuration/all (Jackson
+  // writes no type id for a List's elements), so a missing class means this one; a different class is refused.
+  class: z.literal('IntegrationGroupConfig', { error: 'class must be "IntegrationGroupConfig"' }).default('IntegrationGroupConfig'),
   omagserverPlatformRootURL: httpUrl({
     invalid: 'omagserverPlatformRootURL must be an http(s) URL',
     credentials: "omagserverPlatformRootURL must not contain credentials (user:password@); Tether presents its own admin token to the metadata server",

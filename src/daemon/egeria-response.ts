@@ -23,18 +23,31 @@ export type EgeriaResponseClass =
 /** Which family of Egeria exceptions a path answers with: admin services (OMAG…) or the integration daemon's runtime. */
 export type EgeriaService = 'admin-services' | 'integration-daemon';
 
-const exceptionClasses: Record<EgeriaService, Record<'parameter' | 'auth' | 'server', string>> = {
-  // Egeria 5: org.odpi.openmetadata.adminservices.ffdc.exception (ConfigIntegrationGroupsResource's javadoc names them).
-  'admin-services': {
-    parameter: 'org.odpi.openmetadata.adminservices.ffdc.exception.OMAGInvalidParameterException',
-    auth: 'org.odpi.openmetadata.adminservices.ffdc.exception.OMAGNotAuthorizedException',
-    server: 'org.odpi.openmetadata.adminservices.ffdc.exception.OMAGConfigurationErrorException',
-  },
+/**
+ * Which Egeria release's clients a path form serves: 4.x clients call the `/users/{userId}` forms, Egeria 5's the
+ * others. The two differ in what a client can read: 4.x's exception classes live in frameworks.connectors.ffdc, and
+ * its IntegrationConnectorStatus has no WAITING or REFRESHING (Jackson refuses an unknown enum value, failing the
+ * whole answer). Both were found by driving Egeria 4.2's own jars (test/daemon/egeria-clients.test.ts).
+ */
+export type EgeriaRelease = '4' | '5';
+
+/** The release whose clients call a route path. */
+export const egeriaReleaseOf = (path: string): EgeriaRelease => (path.includes('/users/:userId') ? '4' : '5');
+
+// The admin services' exceptions (org.odpi.openmetadata.adminservices.ffdc.exception) are the same in 4.x and 5.
+const adminExceptions = {
+  parameter: 'org.odpi.openmetadata.adminservices.ffdc.exception.OMAGInvalidParameterException',
+  auth: 'org.odpi.openmetadata.adminservices.ffdc.exception.OMAGNotAuthorizedException',
+  server: 'org.odpi.openmetadata.adminservices.ffdc.exception.OMAGConfigurationErrorException',
+};
+const runtimeExceptions = (pkg: string) => ({ parameter: `${pkg}.InvalidParameterException`, auth: `${pkg}.UserNotAuthorizedException`, server: `${pkg}.PropertyServerException` });
+
+const exceptionClasses: Record<EgeriaService, Record<EgeriaRelease, Record<'parameter' | 'auth' | 'server', string>>> = {
+  'admin-services': { '4': adminExceptions, '5': adminExceptions },
   // Egeria 5 moved these from frameworks.connectors.ffdc to frameworks.openmetadata.ffdc.
   'integration-daemon': {
-    parameter: 'org.odpi.openmetadata.frameworks.openmetadata.ffdc.InvalidParameterException',
-    auth: 'org.odpi.openmetadata.frameworks.openmetadata.ffdc.UserNotAuthorizedException',
-    server: 'org.odpi.openmetadata.frameworks.openmetadata.ffdc.PropertyServerException',
+    '4': runtimeExceptions('org.odpi.openmetadata.frameworks.connectors.ffdc'),
+    '5': runtimeExceptions('org.odpi.openmetadata.frameworks.openmetadata.ffdc'),
   },
 };
 
@@ -53,7 +66,7 @@ const catalogue: Record<string, ErrorDefinition> = {
   MALFORMED_JSON: { id: id(400, 2), systemAction: 'The request body could not be parsed; nothing changed.', userAction: 'Send a valid JSON document as the request body.' },
   JSON_TOO_DEEP: { id: id(400, 3), systemAction: 'The request body was refused before parsing; nothing changed.', userAction: 'Send a request body with less nesting.' },
   UNKNOWN_NAME: { id: id(400, 4), systemAction: 'The request names something this server does not have; nothing changed.', userAction: 'Check the name against GET …/status or GET …/integration-groups/configuration and retry.' },
-  UNAUTHENTICATED: { id: id(401, 1), systemAction: 'The request was refused before it reached the server.', userAction: 'Send the admin token as a Bearer Authorization header.' },
+  UNAUTHENTICATED: { id: id(401, 1), systemAction: 'The request was refused before it reached the server.', userAction: 'Send the admin token as a Bearer token, or as the password of HTTP Basic.' },
   FORBIDDEN: { id: id(403, 1), systemAction: 'The request was refused.', userAction: 'Use credentials allowed to call this path (the admin token).' },
   PAYLOAD_TOO_LARGE: { id: id(413, 1), systemAction: 'The request body was refused unread; nothing changed.', userAction: 'Send a smaller request body (TETHER_BODY_LIMIT_BYTES).' },
   UNSUPPORTED_MEDIA_TYPE: { id: id(415, 1), systemAction: 'The request body was refused unread; nothing changed.', userAction: 'Send the body as application/json.' },
@@ -86,7 +99,7 @@ function parameterName(err: ApiError): string | undefined {
 }
 
 /** The FFDC envelope of an error, as Egeria's RESTExceptionHandler fills it. */
-export function egeriaError(responseClass: EgeriaResponseClass, service: EgeriaService, err: ApiError, actionDescription: string) {
+export function egeriaError(responseClass: EgeriaResponseClass, service: EgeriaService, release: EgeriaRelease, err: ApiError, actionDescription: string) {
   const status = err.status;
   const kind = status === 401 || status === 403 ? 'auth' : status < 500 ? 'parameter' : 'server';
   const definition = catalogue[err.code] ?? (status < 500 ? catalogue.VALIDATION_FAILED! : catalogue.INTERNAL!);
@@ -94,7 +107,7 @@ export function egeriaError(responseClass: EgeriaResponseClass, service: EgeriaS
   return withoutNulls({
     class: responseClass,
     relatedHTTPCode: status,
-    exceptionClassName: exceptionClasses[service][kind],
+    exceptionClassName: exceptionClasses[service][release][kind],
     actionDescription,
     exceptionErrorMessage: `${definition.id} ${err.message}`,
     exceptionErrorMessageId: definition.id,
@@ -111,7 +124,7 @@ export function egeriaError(responseClass: EgeriaResponseClass, service: EgeriaS
  * it covers authentication, path parameters, body parsing and the handler). HTTP 200 except 401/403.
  * `actionDescription` is Egeria's operation name (its REST services put the Java method name there).
  */
-export function egeriaErrors(responseClass: EgeriaResponseClass, service: EgeriaService, actionDescription: string, log: Logger): Middleware {
+export function egeriaErrors(responseClass: EgeriaResponseClass, service: EgeriaService, release: EgeriaRelease, actionDescription: string, log: Logger): Middleware {
   return async (ctx, next) => {
     try {
       await next();
@@ -124,7 +137,7 @@ export function egeriaErrors(responseClass: EgeriaResponseClass, service: Egeria
       ctx.status = known.status === 401 || known.status === 403 ? known.status : 200;
       if (known.status === 401) ctx.set('WWW-Authenticate', 'Bearer');
       ctx.set(errorHeaders(known));
-      ctx.body = egeriaError(responseClass, service, known, actionDescription);
+      ctx.body = egeriaError(responseClass, service, release, known, actionDescription);
     }
   };
 }

@@ -9,7 +9,7 @@ import type { IntegrationGroupConfig } from '../contracts/daemon';
 import type { ConnectorStatusValue } from '../contracts/daemon';
 import type { PublishedGroupState, RejectedConnector } from '../contracts/daemon-workflows';
 import type { ConnectorSnapshot, DaemonSnapshot } from './daemon-client';
-import { withoutNulls } from './egeria-response';
+import { withoutNulls, type EgeriaRelease } from './egeria-response';
 
 /** Egeria's IntegrationConnectorStatus values: the only ones an Egeria-shaped answer may carry. */
 export const egeriaConnectorStatuses = ['INITIALIZED', 'WAITING', 'REFRESHING', 'RUNNING', 'STOPPED', 'INITIALIZE_FAILED', 'CONFIG_FAILED', 'SHUTDOWN', 'FAILED'] as const;
@@ -18,9 +18,14 @@ export type EgeriaConnectorStatus = (typeof egeriaConnectorStatuses)[number];
 /** Egeria's IntegrationGroupStatus values. */
 export type EgeriaGroupStatus = 'ASSIGNED' | 'CONFIGURING' | 'RUNNING' | 'FAILED' | 'DISABLED';
 
-/** A connector waiting for its automatic restart has failed, in Egeria's terms (Egeria has no automatic restart). */
-export function egeriaConnectorStatus(status: ConnectorStatusValue): EgeriaConnectorStatus {
-  return status === 'RESTARTING' ? 'FAILED' : status;
+/**
+ * A connector waiting for its automatic restart has failed, in Egeria's terms (Egeria has no automatic restart).
+ * Egeria 4.x has no WAITING or REFRESHING: its connectors are RUNNING from start to stop.
+ */
+export function egeriaConnectorStatus(status: ConnectorStatusValue, release: EgeriaRelease = '5'): EgeriaConnectorStatus {
+  if (status === 'RESTARTING') return 'FAILED';
+  if (release === '4' && (status === 'WAITING' || status === 'REFRESHING')) return 'RUNNING';
+  return status;
 }
 
 /**
@@ -31,13 +36,13 @@ export const staleAfterMs = 15_000;
 
 const epochMs = (iso: string | null) => (iso === null ? undefined : Date.parse(iso));
 
-export function connectorReport(connector: ConnectorSnapshot, readAt: number) {
+export function connectorReport(connector: ConnectorSnapshot, readAt: number, release: EgeriaRelease = '5') {
   const stale = connector.expectedChangeBy !== null && readAt > connector.expectedChangeBy + staleAfterMs;
   return withoutNulls({
     // Egeria's IntegrationConnectorReport properties.
     connectorId: connector.workflowId,
     connectorName: connector.connectorName,
-    connectorStatus: egeriaConnectorStatus(connector.connectorStatus),
+    connectorStatus: egeriaConnectorStatus(connector.connectorStatus, release),
     lastStatusChange: epochMs(connector.lastStatusChange),
     lastRefreshTime: epochMs(connector.lastRefreshTime),
     // A Java long: whole minutes; the exact interval is refreshIntervalSeconds below.
@@ -75,11 +80,11 @@ function groupStatus(published: PublishedGroupState | undefined): EgeriaGroupSta
   return published.lastReconciledAt === null ? 'CONFIGURING' : 'RUNNING';
 }
 
-export function groupSummary(config: IntegrationGroupConfig, snapshot: DaemonSnapshot) {
+export function groupSummary(config: IntegrationGroupConfig, snapshot: DaemonSnapshot, release: EgeriaRelease = '5') {
   const qualifiedName = config.integrationGroupQualifiedName;
   const published = snapshot.reconcilers.get(qualifiedName);
   const reports = [
-    ...snapshot.connectors.filter((connector) => connector.groupQualifiedName === qualifiedName).map((connector) => connectorReport(connector, snapshot.readAt)),
+    ...snapshot.connectors.filter((connector) => connector.groupQualifiedName === qualifiedName).map((connector) => connectorReport(connector, snapshot.readAt, release)),
     ...(published ? published.rejected.map((rejected) => rejectedReport(rejected, published)) : []),
   ].sort((a, b) => (a.connectorName < b.connectorName ? -1 : a.connectorName > b.connectorName ? 1 : 0));
   return withoutNulls({
@@ -95,8 +100,8 @@ export function groupSummary(config: IntegrationGroupConfig, snapshot: DaemonSna
 }
 
 /** IntegrationDaemonStatus: integrationGroupSummaries, left out when there are none (its getter answers null for an empty list). */
-export function daemonStatus(snapshot: DaemonSnapshot) {
-  const summaries = snapshot.groups.map((group) => groupSummary(group, snapshot));
+export function daemonStatus(snapshot: DaemonSnapshot, release: EgeriaRelease = '5') {
+  const summaries = snapshot.groups.map((group) => groupSummary(group, snapshot, release));
   // Tether's additions: when the published state was read (status may answer from a snapshot up to 10 s old), and the daemon's last failure.
   return withoutNulls({ integrationGroupSummaries: summaries.length ? summaries : undefined, statusReadAt: snapshot.readAt, lastSyncError: snapshot.lastSyncError });
 }

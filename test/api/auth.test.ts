@@ -44,7 +44,7 @@ describe('API authentication on declared routes', () => {
   it('refuses to build a router from a route that declares no auth, or an unknown policy', () => {
     const handler = () => undefined;
     const undeclared = { method: 'get', path: '/y', summary: 'y', tag: 't', responses: {}, handler } as unknown as ApiRoute;
-    expect(() => buildRouter([undeclared], apiAuthentication(testCredentials), { bodyLimitBytes: 1_048_576 })).toThrow("Route GET /y must declare auth: 'public' or one of spi, admin, admin-session, admin-login (got undefined)");
+    expect(() => buildRouter([undeclared], apiAuthentication(testCredentials), { bodyLimitBytes: 1_048_576 })).toThrow("Route GET /y must declare auth: 'public' or one of spi, admin, admin-session, admin-login, egeria (got undefined)");
     const unknown = { ...undeclared, auth: 'everyone' } as unknown as ApiRoute;
     expect(() => buildRouter([unknown], apiAuthentication(testCredentials), { bodyLimitBytes: 1_048_576 })).toThrow('(got "everyone")');
     const twice: ApiRoute = { method: 'get', path: '/y', summary: 'y', tag: 't', auth: 'public', responses: {}, handler };

@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { egeriaErrors, type EgeriaResponseClass, type EgeriaService } from '../../daemon/egeria-response';
+import { egeriaErrors, egeriaReleaseOf, type EgeriaRelease, type EgeriaResponseClass, type EgeriaService } from '../../daemon/egeria-response';
 import type { ApiRoute } from '../auth';
 import type { HttpMethod } from '../route';
 
@@ -34,7 +34,8 @@ export interface EgeriaOperation {
   payload?: z.ZodRawShape;
   params?: z.ZodObject;
   body?: z.ZodType;
-  handler: Middleware;
+  /** Answers for the clients of `release` (the path form called: see EgeriaRelease). */
+  handler: (ctx: Parameters<Middleware>[0], release: EgeriaRelease) => Promise<void>;
 }
 
 const userId = z.string().min(1, 'userId must not be empty').max(256, 'userId must be at most 256 characters');
@@ -51,12 +52,13 @@ export function egeriaRoutes(service: EgeriaService, prefixes: string[], serverN
       const envelope = EgeriaEnvelope(operation.responseClass, operation.payload);
       const errorEnvelope = EgeriaEnvelope(operation.responseClass);
       const path = `${prefix}${operation.path}`;
+      const release = egeriaReleaseOf(path);
       return {
         method: operation.method,
         path,
         summary: `${operation.summary} (Egeria ${service}: ${operation.operation})`,
         tag: 'integration-daemon',
-        auth: 'admin',
+        auth: 'egeria',
         params: z.object({ serverName, ...(path.includes(':userId') ? { userId } : {}), ...(operation.params?.shape ?? {}) }),
         query: service === 'integration-daemon' ? delegatingUserId : undefined,
         body: operation.body,
@@ -67,8 +69,8 @@ export function egeriaRoutes(service: EgeriaService, prefixes: string[], serverN
           403: { description: 'Credentials not allowed here (UserNotAuthorizedException envelope)', schema: errorEnvelope },
         },
         errorSchema: errorEnvelope,
-        before: [egeriaErrors(operation.responseClass, service, operation.operation, log)],
-        handler: operation.handler,
+        before: [egeriaErrors(operation.responseClass, service, release, operation.operation, log)],
+        handler: (ctx) => operation.handler(ctx, release),
       };
     }),
   );

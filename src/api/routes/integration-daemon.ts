@@ -80,8 +80,8 @@ export function integrationDaemonRoutes({ daemons, registry, log }: IntegrationD
       summary: 'Status of every integration group and connector',
       responseClass: 'IntegrationDaemonStatusResponse',
       payload: { integrationDaemonStatus: z.looseObject({ integrationGroupSummaries: z.array(z.looseObject({})).optional() }) },
-      handler: async (ctx) => {
-        ctx.body = egeriaOk('IntegrationDaemonStatusResponse', { integrationDaemonStatus: daemonStatus(await daemons.snapshot(ctx.params.serverName!)) });
+      handler: async (ctx, release) => {
+        ctx.body = egeriaOk('IntegrationDaemonStatusResponse', { integrationDaemonStatus: daemonStatus(await daemons.snapshot(ctx.params.serverName!), release) });
       },
     },
     {
@@ -91,8 +91,8 @@ export function integrationDaemonRoutes({ daemons, registry, log }: IntegrationD
       summary: 'A summary of each integration group',
       responseClass: 'IntegrationGroupSummariesResponse',
       payload: { integrationGroupSummaries: z.array(z.looseObject({})).optional() },
-      handler: async (ctx) => {
-        const { integrationGroupSummaries } = daemonStatus(await daemons.snapshot(ctx.params.serverName!));
+      handler: async (ctx, release) => {
+        const { integrationGroupSummaries } = daemonStatus(await daemons.snapshot(ctx.params.serverName!), release);
         ctx.body = egeriaOk('IntegrationGroupSummariesResponse', { integrationGroupSummaries });
       },
     },
@@ -104,10 +104,10 @@ export function integrationDaemonRoutes({ daemons, registry, log }: IntegrationD
       responseClass: 'IntegrationGroupSummaryResponse',
       payload: { integrationGroupSummary: z.looseObject({}).optional() },
       params: integrationGroupName,
-      handler: async (ctx) => {
+      handler: async (ctx, release) => {
         const { serverName, integrationGroupName: name } = ctx.params as { serverName: string; integrationGroupName: string };
         const group = await configuredGroup(serverName, name);
-        ctx.body = egeriaOk('IntegrationGroupSummaryResponse', { integrationGroupSummary: groupSummary(group, await daemons.snapshot(serverName)) });
+        ctx.body = egeriaOk('IntegrationGroupSummaryResponse', { integrationGroupSummary: groupSummary(group, await daemons.snapshot(serverName), release) });
       },
     },
     {

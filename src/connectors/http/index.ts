@@ -24,6 +24,9 @@ function targetUrl(settings: HttpSettings, path: string, query: unknown): URL {
   // Only paths under the base URL: the instance's credentials must never travel to another host.
   if (/^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith('//')) throw new BusinessError(`path must be relative to the connection's base URL, got ${JSON.stringify(path)}`);
   const url = new URL(`${settings.baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`);
+  // Dot segments (`..`, `%2e%2e`, `\..`) are resolved by URL: the result must stay under the base URL's path too.
+  const basePath = `${new URL(settings.baseUrl).pathname.replace(/\/+$/, '')}/`;
+  if (!`${url.pathname}/`.startsWith(basePath)) throw new BusinessError(`path must stay under the connection's base URL, got ${JSON.stringify(path)}`);
   if (query !== undefined) {
     if (typeof query !== 'object' || query === null || Array.isArray(query)) throw new BusinessError('query must be an object of parameter names to values');
     for (const [name, value] of Object.entries(query)) {
