@@ -4,6 +4,7 @@ import type { ConfiguredInstance, ConnectorRegistry } from '../connectors/regist
 import { fieldErrors } from '../errors/validation';
 import { redactError, secretSettingValues } from '../connectors/redaction';
 import { metrics } from '../metrics';
+import { MAX_CONNECTION_CALLS_AT_ONCE } from './limits';
 import { actionInputsSchema, withoutNulls } from '../spi/input-schema';
 import type { ConnectionCallMessage, ConnectionResultMessage } from './protocol';
 
@@ -18,6 +19,8 @@ export interface ConnectionCaller {
   tenant: string;
   environment: string;
   callInFlight: boolean;
+  /** Connection calls of the same server running now (this one not counted). */
+  running: number;
 }
 
 /** Whether the instance's `behaviours` list admits the caller's tenant and environment (none when absent). */
@@ -31,7 +34,8 @@ export function mayCallInstance(instance: ConfiguredInstance, tenant: string, en
  * name, message and details, with the instance's secret settings and URL userinfo redacted as in an SPI
  * call's failure (the behaviour may return or log what it gets, into histories). Deny by default: the instance's `behaviours` list must admit
  * the caller's scope. An unknown connector or instance gets the same refusal as a forbidden one, so a tenant
- * cannot learn which instances exist for others. Inputs are checked like an SPI call's.
+ * cannot learn which instances exist for others. At most MAX_CONNECTION_CALLS_AT_ONCE run at once per server, so
+ * a behaviour cannot flood the worker or a target. Inputs are checked like an SPI call's.
  */
 export async function runConnectionCall(registry: ConnectorRegistry, log: Logger, caller: ConnectionCaller, message: ConnectionCallMessage): Promise<ConnectionResultMessage> {
   const fail = (name: string, text: string, details?: unknown): ConnectionResultMessage => ({
@@ -54,6 +58,14 @@ export async function runConnectionCall(registry: ConnectorRegistry, log: Logger
       'ConnectionForbiddenError',
       `Connection instance ${message.connector}/${message.instance} may not be used by behaviours of ${tenant}/${environment} (403: not configured, or its behaviours list does not include ${tenant}/${environment})`,
       { status: 403, code: 'CONNECTION_FORBIDDEN', connector: message.connector, instance: message.instance, tenant, environment },
+    );
+  }
+  if (caller.running >= MAX_CONNECTION_CALLS_AT_ONCE) {
+    metrics.recordBehaviourConnectionCall(tenant, environment, 'throttled');
+    return fail(
+      'TooManyConnectionCallsError',
+      `Behaviours of ${tenant}/${environment} have ${MAX_CONNECTION_CALLS_AT_ONCE} connection calls running on this connector, the most at once (429); wait for one to finish`,
+      { status: 429, code: 'TOO_MANY_CONNECTION_CALLS', limit: MAX_CONNECTION_CALLS_AT_ONCE },
     );
   }
   metrics.recordBehaviourConnectionCall(tenant, environment, 'allowed');

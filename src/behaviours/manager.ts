@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { BehaviourRequest } from '../contracts/behaviour-workflows';
-import { MAX_BEHAVIOUR_ERROR_CHARS, MAX_BEHAVIOUR_OUTPUT_BYTES, type BehaviourBundle, type CurrentBehaviour, type SourceLocation } from '../contracts/behaviours';
+import type { BehaviourBundle, CurrentBehaviour, SourceLocation } from '../contracts/behaviours';
+import { SettingsError } from '../config/settings';
 import type { ConnectorRegistry } from '../connectors/registry';
 import { metrics } from '../metrics';
 import { runConnectionCall } from './connection-calls';
@@ -16,6 +17,7 @@ import {
   BehaviourUnavailableError,
 } from './errors';
 import { buildVersion, bundleOf, type BuildOutcome } from './build-version';
+import { cutMessage, MAX_BEHAVIOUR_OUTPUT_BYTES, outputTooLarge } from './limits';
 import type { ConnectionCallMessage, LoadedMessage } from './protocol';
 import { BehaviourServerProcess, CallTimeoutError, ServerDiedError } from './server-process';
 import { VersionFiles } from './version-files';
@@ -80,6 +82,8 @@ export class BehavioursManager {
 
   /** Takes the current versions an earlier run recorded (so a locked connector keeps serving them). */
   async init(): Promise<void> {
+    const unfit = await this.files.claimRoot();
+    if (unfit) throw new SettingsError(`Invalid setting TETHER_BEHAVIOURS_DIR: ${unfit}`);
     for (const current of await this.files.currents()) this.scopeOf(current.tenant, current.environment).current = current.version;
   }
 
@@ -121,7 +125,7 @@ export class BehavioursManager {
       const result = await server.call({ version, name, input: request.input, tenant, environment, executionId }, request.timeoutMs, signal);
       if (result.ok) return boundedOutput(result.output);
       if (result.error?.notFound) throw new BehaviourNotFoundError(name, version, result.error.exports ?? []);
-      throw new BehaviourThrewError(truncated(result.error?.message ?? 'The behaviour failed'), result.error?.location, result.error?.name?.slice(0, 200));
+      throw new BehaviourThrewError(cutMessage(result.error?.message ?? 'The behaviour failed'), result.error?.location, result.error?.name?.slice(0, 200));
     } catch (err) {
       if (err instanceof CallTimeoutError) throw new BehaviourTimeoutError(err.message);
       if (err instanceof ServerDiedError) throw new BehaviourServerDiedError(err.message);
@@ -268,12 +272,15 @@ export class BehavioursManager {
 
   /** A behaviour's call to a connection instance, checked against the scope of the server it came from. */
   private async connectionCall(server: BehaviourServerProcess, message: ConnectionCallMessage): Promise<void> {
-    const caller = { tenant: server.tenant, environment: server.environment, callInFlight: server.runs(message.callId) };
+    const caller = { tenant: server.tenant, environment: server.environment, callInFlight: server.runs(message.callId), running: server.connectionCallsRunning };
+    server.connectionCallsRunning += 1;
     try {
       server.answerConnectionCall(await runConnectionCall(this.registry, this.log, caller, message));
     } catch (err) {
       this.log.error({ err, tenant: server.tenant, environment: server.environment }, 'a behaviour connection call failed in the manager');
       server.answerConnectionCall({ type: 'connection-result', requestId: message.requestId, ok: false, error: { name: 'Error', message: 'The connection call failed; see the connector log' } });
+    } finally {
+      server.connectionCallsRunning -= 1;
     }
   }
 
@@ -306,10 +313,8 @@ const key = (tenant: string, environment: string) => `${tenant}/${environment}`;
 function boundedOutput(output: unknown): unknown {
   const bytes = Buffer.byteLength(JSON.stringify(output ?? null));
   if (bytes <= MAX_BEHAVIOUR_OUTPUT_BYTES) return output;
-  throw new BehaviourThrewError(`The behaviour's output is ${bytes} bytes as JSON; at most ${MAX_BEHAVIOUR_OUTPUT_BYTES} may be returned (it is recorded in the execution's history)`, undefined, 'OutputTooLarge');
+  throw new BehaviourThrewError(outputTooLarge(bytes), undefined, 'OutputTooLarge');
 }
-
-const truncated = (message: string) => (message.length <= MAX_BEHAVIOUR_ERROR_CHARS ? message : `${message.slice(0, MAX_BEHAVIOUR_ERROR_CHARS)}… (${message.length} characters, cut)`);
 
 function buildErrorOf(version: string, built: LoadedMessage): BehaviourBuildError {
   return new BehaviourBuildError(version, built.error?.message ?? 'build failed', built.error?.location);

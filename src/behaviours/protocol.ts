@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { SourceLocation } from '../contracts/behaviours';
 
 /*
- * IPC between the Behaviours Manager and a Behaviour Server child process (JSON over the fork channel).
+ * Messages between the Behaviours Manager and a Behaviour Server child process: one JSON text a line on the
+ * server's fd 3 (not Node's IPC channel, which buffers a message of any size), at most MAX_CHANNEL_MESSAGE_CHARS
+ * from the server.
  *
  *   manager → server : load, call, cancel, connection-result, stats
  *   server → manager : ready, loaded, result, connection-call, stats

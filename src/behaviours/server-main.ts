@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { Socket } from 'node:net';
 import pino from 'pino';
 import type { BuildError, LoadedMessage, ConnectionResultMessage, ManagerMessage, ResultMessage, ServerMessage } from './protocol';
+import { eachLine } from './lines';
+import { cutMessage, MAX_BEHAVIOUR_OUTPUT_BYTES, outputTooLarge } from './limits';
 import { locationInSources } from './source-location';
 
 /*
@@ -33,7 +36,9 @@ const versions = new Map<string, LoadedVersion>();
 const running = new Map<string, AbortController>();
 const pendingConnectionCalls = new Map<string, { resolve: (outputs: Record<string, unknown>) => void; reject: (err: Error) => void }>();
 
-const send = (message: ServerMessage) => process.send?.(message);
+/** The channel to the manager (fd 3): newline-delimited JSON, both ways. */
+const channel = new Socket({ fd: 3, readable: true, writable: true });
+const send = (message: ServerMessage) => channel.write(`${JSON.stringify(message)}\n`);
 
 /** Loads a version the manager built; its top-level code throwing is reported at the behaviour's line. */
 function loadVersion(version: string, bundle: string, sourcesDir: string): LoadedMessage {
@@ -71,10 +76,15 @@ function settleConnectionCall(message: ConnectionResultMessage): void {
   pending.reject(error);
 }
 
-/** JSON round trip: what crosses back to the manager (and into history) is exactly what a JSON client sees. */
-function jsonValue(value: unknown): unknown {
-  if (value === undefined) return null;
-  return JSON.parse(JSON.stringify(value));
+/**
+ * The output as a JSON round trip (what crosses back to the manager, and into history, is exactly what a JSON
+ * client sees), or why it cannot be returned. The manager checks the size again: it trusts no server.
+ */
+function resultOf(callId: string, output: unknown): ResultMessage {
+  const text = JSON.stringify(output) ?? 'null';
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_BEHAVIOUR_OUTPUT_BYTES) return { type: 'result', callId, ok: false, error: { message: outputTooLarge(bytes), name: 'OutputTooLarge' } };
+  return { type: 'result', callId, ok: true, output: JSON.parse(text) };
 }
 
 async function runCall(message: Extract<ManagerMessage, { type: 'call' }>): Promise<ResultMessage> {
@@ -93,17 +103,17 @@ async function runCall(message: Extract<ManagerMessage, { type: 'call' }>): Prom
       signal: controller.signal,
       connections: connectionsFor(callId),
     });
-    return { type: 'result', callId, ok: true, output: jsonValue(output) };
+    return resultOf(callId, output);
   } catch (err) {
     const error = err instanceof Error ? err : new Error(String(err));
     const location = locationInSources(error.stack, loaded.sourcesDir);
-    return { type: 'result', callId, ok: false, error: { message: error.message, name: error.name, ...(location ? { location } : {}) } };
+    return { type: 'result', callId, ok: false, error: { message: cutMessage(error.message), name: String(error.name).slice(0, 200), ...(location ? { location } : {}) } };
   } finally {
     running.delete(callId);
   }
 }
 
-process.on('message', (message: ManagerMessage) => {
+function receive(message: ManagerMessage): void {
   switch (message.type) {
     case 'load':
       send(loadVersion(message.version, message.bundle, message.sourcesDir));
@@ -123,9 +133,13 @@ process.on('message', (message: ManagerMessage) => {
       return;
     }
   }
-});
+}
+
+// The manager is trusted: its lines are read without a bound.
+eachLine(channel, Number.POSITIVE_INFINITY, (line) => receive(JSON.parse(line) as ManagerMessage), () => undefined);
 // The manager going away ends the server: no orphan keeps running behaviours.
-process.on('disconnect', () => process.exit(0));
+channel.on('end', () => process.exit(0));
+channel.on('error', () => process.exit(0));
 // A behaviour's stray rejection must not end calls of other behaviours on this server.
 process.on('unhandledRejection', (reason) => log.warn({ err: reason }, 'unhandled rejection in a behaviour'));
 send({ type: 'ready' });

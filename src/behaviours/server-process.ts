@@ -1,9 +1,12 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import { ServerMessage, type ConnectionCallMessage, type LoadedMessage, type ManagerMessage, type ResultMessage } from './protocol';
 import { behaviourServerScript } from './server-entry';
-import { eachLine, scopedLine } from './server-output';
+import { eachLine } from './lines';
+import { MAX_CHANNEL_MESSAGE_CHARS } from './limits';
+import { MAX_OUTPUT_LINE, scopedLine } from './server-output';
 
 export interface ServerProcessOptions {
   /** The only tenant and environment whose versions this server loads and runs. */
@@ -81,6 +84,8 @@ export class BehaviourServerProcess {
   builds = 0;
   /** Versions loaded here, with their exports or why they did not load. */
   readonly loaded = new Map<string, Promise<LoadedMessage>>();
+  /** Calls to connection instances its behaviours have running in the manager now. */
+  connectionCallsRunning = 0;
   /** Set when the manager stops sending it work; it exits once no call runs and no current version lives in it. */
   draining = false;
   alive = true;
@@ -96,25 +101,34 @@ export class BehaviourServerProcess {
     const execArgv = [`--max-old-space-size=${options.maxOldSpaceMb}`, '--enable-source-maps'];
     // Node's inspector does not run under the permission model: TETHER_BEHAVIOURS_INSPECT (debugging) trades the sandbox for it.
     execArgv.push(...(options.inspectPort === undefined ? permissionArgs(options.scopeDir) : [`--inspect=127.0.0.1:${options.inspectPort}`]));
-    this.child = fork(behaviourServerScript(), [], {
-      execArgv,
-      // Piped, not inherited: each line is relayed with the scope recorded here (see scopedLine).
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    this.child = spawn(process.execPath, [...execArgv, behaviourServerScript()], {
+      // stdout and stderr piped, not inherited: each line is relayed with the scope recorded here (see scopedLine).
+      // fd 3 is the channel: newline-delimited JSON read with a bound (Node's IPC channel buffers a message of any size).
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
       env: behaviourServerEnv(process.env, options.logLevel),
-      serialization: 'json',
     });
+    this.channel = this.child.stdio[3] as Socket;
     this.ready = new Promise((resolve, reject) => {
-      this.child.once('message', () => resolve());
+      this.markReady = resolve;
       this.child.once('exit', () => reject(new ServerDiedError('The behaviour server exited while starting')));
     });
     this.ready.catch(() => undefined);
     const scope = () => ({ pid: this.pid, tenant: this.tenant, environment: this.environment });
-    eachLine(this.child.stdout!, (line) => process.stdout.write(`${scopedLine(line, scope())}\n`));
-    eachLine(this.child.stderr!, (line) => process.stderr.write(`${scopedLine(line, scope())}\n`));
-    this.child.on('message', (message: unknown) => this.receive(message));
+    const cut = (write: (line: string) => void) => (start: string) => write(`${start}… (cut)`);
+    const relay = (stream: NodeJS.WriteStream) => (line: string) => stream.write(`${scopedLine(line, scope())}\n`);
+    eachLine(this.child.stdout!, MAX_OUTPUT_LINE, relay(process.stdout), cut(relay(process.stdout)));
+    eachLine(this.child.stderr!, MAX_OUTPUT_LINE, relay(process.stderr), cut(relay(process.stderr)));
+    eachLine(this.channel, MAX_CHANNEL_MESSAGE_CHARS, (line) => this.receive(line), () => {
+      this.options.onInvalidMessage(`a message of more than ${MAX_CHANNEL_MESSAGE_CHARS} characters; the server is killed`);
+      this.kill(`it sent a message of more than ${MAX_CHANNEL_MESSAGE_CHARS} characters`);
+    });
+    this.channel.on('error', () => undefined);
     this.child.on('error', () => undefined);
     this.child.once('exit', (code, signal) => this.ended(code, signal));
   }
+
+  private readonly channel: Socket;
+  private markReady: () => void = () => undefined;
 
   get pid(): number | undefined {
     return this.child.pid;
@@ -189,14 +203,23 @@ export class BehaviourServerProcess {
   private endReason = '';
 
   private send(message: ManagerMessage): void {
-    if (this.alive && this.child.connected) this.child.send(message, (err) => err && undefined);
+    if (this.alive && this.channel.writable) this.channel.write(`${JSON.stringify(message)}\n`);
   }
 
-  private receive(received: unknown): void {
+  private receive(line: string): void {
+    let received: unknown;
+    try {
+      received = JSON.parse(line);
+    } catch {
+      return this.options.onInvalidMessage('a line that is not JSON');
+    }
     const parsed = ServerMessage.safeParse(received);
     if (!parsed.success) return this.options.onInvalidMessage(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(message)'}: ${issue.message}`).join('; '));
     const message = parsed.data;
     switch (message.type) {
+      case 'ready':
+        this.markReady();
+        return;
       case 'loaded':
         this.pendingLoads.get(message.version)?.(message);
         this.pendingLoads.delete(message.version);

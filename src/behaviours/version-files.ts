@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { BehaviourBundle, type CurrentBehaviour } from '../contracts/behaviours';
 
@@ -10,6 +10,22 @@ import { BehaviourBundle, type CurrentBehaviour } from '../contracts/behaviours'
  */
 export class VersionFiles {
   constructor(readonly root: string) {}
+
+  /**
+   * Creates the root for this user only, or checks an existing one: it must be this user's and writable by no
+   * one else. The default root is in the shared temporary folder, where another local user could otherwise
+   * create it first and swap in versions (code run as a tenant's behaviours, with its connection instances).
+   * Undefined when it is fit; else why not.
+   */
+  async claimRoot(): Promise<string | undefined> {
+    await mkdir(this.root, { recursive: true, mode: 0o700 });
+    const uid = process.getuid?.();
+    if (uid === undefined) return undefined;
+    const { uid: owner, mode } = await stat(this.root);
+    if (owner !== uid) return `${this.root} belongs to user ${owner}, not to this process's user ${uid}`;
+    if (mode & 0o022) return `${this.root} is writable by other users (mode ${(mode & 0o777).toString(8)}); chmod go-w it, or choose another folder`;
+    return undefined;
+  }
 
   dirOf(tenant: string, environment: string, version: string): string {
     return join(this.root, tenant, environment, version);

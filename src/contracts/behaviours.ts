@@ -40,13 +40,6 @@ export const BehaviourVersion = z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 h
 export const MAX_BEHAVIOUR_BYTES = 1_000_000;
 export const MAX_BEHAVIOUR_FILES = 200;
 
-/**
- * Largest output a behaviour call may return (as JSON, UTF-8): it is recorded in the execution's history twice
- * (the activity's result and the execution's), and a workflow task above Temporal's 4 MiB never completes.
- */
-export const MAX_BEHAVIOUR_OUTPUT_BYTES = 1_000_000;
-/** A thrown error's message is cut to this many characters (it is recorded in the history too). */
-export const MAX_BEHAVIOUR_ERROR_CHARS = 10_000;
 
 /** A source file's path: relative, `/`-separated, no `.` or `..` segments, a source or JSON extension. */
 export const BehaviourPath = z

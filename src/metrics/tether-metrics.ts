@@ -72,7 +72,7 @@ export class TetherMetrics {
   });
   private readonly behaviourConnectionCalls = new Counter({
     name: 'tether_behaviour_connection_calls_total',
-    help: "Behaviours' calls to connection instances by tenant, environment and outcome: allowed, or refused (the instance's behaviours list does not admit the scope, or no such instance)",
+    help: "Behaviours' calls to connection instances by tenant, environment and outcome: allowed; refused (the instance's behaviours list does not admit the scope, or no such instance); throttled (too many at once)",
     labelNames: ['tenant', 'environment', 'outcome'] as const,
     registers: [this.registry],
   });
@@ -134,7 +134,7 @@ export class TetherMetrics {
     this.behaviourCalls.inc({ tenant, environment, outcome });
   }
 
-  recordBehaviourConnectionCall(tenant: string, environment: string, outcome: 'allowed' | 'refused'): void {
+  recordBehaviourConnectionCall(tenant: string, environment: string, outcome: 'allowed' | 'refused' | 'throttled'): void {
     this.behaviourConnectionCalls.inc({ tenant, environment, outcome });
   }
 

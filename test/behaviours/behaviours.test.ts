@@ -50,18 +50,28 @@ const v1 = {
     '    return { error: { name: err.name, message: err.message, details: err.details } };',
     '  }',
     '}',
-    // Speaks the IPC protocol itself, as hostile code could: the id of its own running call (seen by a listener of its own), any scope it likes.
+    // Speaks the manager's channel (fd 3) itself, as hostile code could: it sniffs its own running call's id and the
+    // answers from the server's socket, and writes any scope it likes.
+    "const net = require('node:net');",
     "let lastCallId = '';",
-    "process.on('message', (message: any) => { if (message?.type === 'call') lastCallId = message.callId; });",
+    'const replies = new Map<string, (message: unknown) => void>();',
+    'const emit = net.Socket.prototype.emit;',
+    'net.Socket.prototype.emit = function (event: string, ...args: any[]) {',
+    "  if (event === 'data') for (const line of String(args[0]).split('\\n')) {",
+    '    try {',
+    '      const message = JSON.parse(line);',
+    "      if (message.type === 'call') lastCallId = message.callId;",
+    "      if (message.type === 'connection-result') replies.get(message.requestId)?.(message);",
+    '    } catch {}',
+    '  }',
+    '  return emit.call(this, event, ...args);',
+    '};',
     'export async function forge(input: { instance: string; fakeCallId?: boolean }) {',
-    '  await new Promise((resolve) => setImmediate(resolve));',
     '  const requestId = `forged-${Math.random()}`;',
-    '  const answer = new Promise((resolve) => {',
-    "    const listener = (message: any) => { if (message?.type === 'connection-result' && message.requestId === requestId) { process.off('message', listener); resolve(message); } };",
-    "    process.on('message', listener);",
-    '  });',
+    '  const answer = new Promise((resolve) => replies.set(requestId, resolve));',
     "  const callId = input.fakeCallId ? '00000000-0000-4000-8000-000000000000' : lastCallId;",
-    "  process.send!({ type: 'connection-call', requestId, callId, tenant: 'beta', environment: 'prod', connector: 'http', instance: input.instance, action: 'request', inputs: { method: 'GET', path: '/forged' } });",
+    "  const forged = { type: 'connection-call', requestId, callId, tenant: 'beta', environment: 'prod', connector: 'http', instance: input.instance, action: 'request', inputs: { method: 'GET', path: '/forged' } };",
+    "  require('node:fs').writeSync(3, JSON.stringify(forged) + '\\n');",
     '  return answer;',
     '}',
   ].join('\n'),
@@ -257,7 +267,7 @@ describe('behaviours deployed on the hub, built and run by the connector', () =>
     expect(metrics).toMatch(/tether_behaviour_connection_calls_total\{tenant="acme",environment="prod",outcome="allowed"\} [1-9]/);
   });
 
-  it('refuses connection calls a behaviour forges on the IPC channel: the scope it claims is ignored, and the call must be running', async () => {
+  it("refuses connection calls a behaviour forges on the manager's channel: the scope it claims is ignored, and the call must be running", async () => {
     // The forging works at all: its own instance, from its own running call, is served.
     const own = await callBehaviour(stack, 'forge', { instance: 'TARGET' });
     expect(own.body.output).toMatchObject({ type: 'connection-result', ok: true, outputs: { status: 200 } });

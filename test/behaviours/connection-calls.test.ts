@@ -33,7 +33,7 @@ const call = { type: 'connection-call' as const, requestId: 'r1', callId: 'c1', 
 
 describe("a behaviour's connection call, in the manager", () => {
   it("redacts the instance's secret settings and URL userinfo from the error the behaviour gets", async () => {
-    const answer = await runConnectionCall(registry, pino({ level: 'silent' }), { tenant: 'acme', environment: 'prod', callInFlight: true }, call);
+    const answer = await runConnectionCall(registry, pino({ level: 'silent' }), { tenant: 'acme', environment: 'prod', callInFlight: true, running: 0 }, call);
     expect(answer).toEqual({
       type: 'connection-result',
       requestId: 'r1',
@@ -44,12 +44,21 @@ describe("a behaviour's connection call, in the manager", () => {
 
   it('refuses a scope the pattern does not admit, and a call not running, before the handler runs', async () => {
     for (const caller of [
-      { tenant: 'beta', environment: 'prod', callInFlight: true },
-      { tenant: 'acme', environment: 'prod', callInFlight: false },
+      { tenant: 'beta', environment: 'prod', callInFlight: true, running: 0 },
+      { tenant: 'acme', environment: 'prod', callInFlight: false, running: 0 },
     ]) {
       const answer = await runConnectionCall(registry, pino({ level: 'silent' }), caller, call);
       expect(answer.error).toMatchObject({ name: 'ConnectionForbiddenError', details: { status: 403, tenant: caller.tenant, instance: 'A' } });
       expect(JSON.stringify(answer)).not.toContain('leaky-key');
     }
+  });
+
+  it('refuses a call past the connection calls a server may run at once (429), before the handler runs', async () => {
+    const answer = await runConnectionCall(registry, pino({ level: 'silent' }), { tenant: 'acme', environment: 'prod', callInFlight: true, running: 16 }, call);
+    expect(answer.error).toEqual({
+      name: 'TooManyConnectionCallsError',
+      message: 'Behaviours of acme/prod have 16 connection calls running on this connector, the most at once (429); wait for one to finish',
+      details: { status: 429, code: 'TOO_MANY_CONNECTION_CALLS', limit: 16 },
+    });
   });
 });

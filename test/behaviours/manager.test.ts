@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,18 @@ function freePort(): Promise<number> {
 describe('BehavioursManager', () => {
   const files = { 'index.ts': 'export async function add(input: { a: number; b: number }) { return input.a + input.b; }\n' };
   const bundle: BehaviourBundle = { version: versionOf('index.ts', files), entry: 'index.ts', files, createdAt: new Date().toISOString() };
+
+  it('keeps its versions in a folder only its user can write, and refuses to start on one others can', async () => {
+    const managerAt = (dir: string) => new BehavioursManager({ dir, maxBuilds: 10, lock: false, timeoutMs: 5_000, maxOldSpaceMb: 128 }, new ConnectorRegistry([]), pino({ level: 'silent' }), 'test');
+    const fresh = join(mkdtempSync(join(tmpdir(), 'tether-manager-')), 'behaviours');
+    await managerAt(fresh).init();
+    expect(statSync(fresh).mode & 0o777).toBe(0o700);
+
+    // As another local user could leave it in the shared temporary folder, ready to swap versions in.
+    const open = mkdtempSync(join(tmpdir(), 'tether-manager-'));
+    chmodSync(open, 0o777);
+    await expect(managerAt(open).init()).rejects.toThrow(`Invalid setting TETHER_BEHAVIOURS_DIR: ${open} is writable by other users (mode 777); chmod go-w it, or choose another folder`);
+  });
 
   it('starts Behaviour Servers with --inspect when TETHER_BEHAVIOURS_INSPECT is set, so a debugger attaches', async () => {
     const inspectPort = await freePort();

@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { versionOf } from '../../src/platform/behaviour-store';
 import { hubAdmin } from '../platform/support';
@@ -11,14 +13,29 @@ const hostile = {
     'export async function env() {',
     '  return process.env;',
     '}',
-    // Writes on the IPC channel what is not a message of the protocol.
+    // Writes on the manager's channel (fd 3) what is not a message of the protocol.
     'export async function garbage() {',
-    "  for (const message of [null, 'text', 42, [], { type: 'connection-call' }, { type: 'result', callId: 7 }, { type: 'built', version: {} }, { type: 'stats' }]) process.send!(message as any);",
+    "  for (const message of [null, 'text', 42, [], { type: 'connection-call' }, { type: 'result', callId: 7 }, { type: 'loaded', version: {} }, { type: 'stats' }]) require('node:fs').writeSync(3, JSON.stringify(message) + '\\n');",
+    "  require('node:fs').writeSync(3, 'not json\\n');",
     "  return 'sent';",
+    '}',
+    // Writes one endless message on the channel, as if to fill the worker's memory.
+    'export async function flood() {',
+    "  const chunk = 'x'.repeat(1_000_000);",
+    '  for (let sent = 0; sent < 50; ) {',
+    "    try { sent += require('node:fs').writeSync(3, chunk) / chunk.length; } catch (err: any) { if (err.code !== 'EAGAIN') throw err; await new Promise((resolve) => setTimeout(resolve, 1)); }",
+    '  }',
+    '  await new Promise(() => undefined);',
     '}',
     'export async function big(input: { bytes: number; throw?: boolean }) {',
     "  if (input.throw) throw new Error('x'.repeat(input.bytes));",
     "  return 'x'.repeat(input.bytes);",
+    '}',
+    // Starts many connection calls at once, as if to flood the worker and the target.
+    'export async function burst(input: { calls: number }, context: any) {',
+    "  const settled = await Promise.allSettled(Array.from({ length: input.calls }, () => context.connections.call('http', 'TARGET', 'request', { method: 'GET', path: '/slow' })));",
+    "  const names = settled.map((result) => (result.status === 'fulfilled' ? 'ok' : result.reason.name));",
+    '  return Object.fromEntries([...new Set(names)].map((name) => [name, names.filter((each) => each === name).length]));',
     '}',
     'export async function ok() {',
     "  return 'still here';",
@@ -39,7 +56,19 @@ const hostile = {
 
 describe('a behaviour attacking the connector that runs it', () => {
   let stack: BehaviourStack;
+  /** A real HTTP peer answering after 300 ms, counting the requests it holds at once. */
+  const peer = { server: undefined as Server | undefined, url: '', open: 0, most: 0, seen: 0 };
   beforeAll(async () => {
+    peer.server = createServer((_request, response) => {
+      peer.seen += 1;
+      peer.most = Math.max(peer.most, (peer.open += 1));
+      setTimeout(() => {
+        peer.open -= 1;
+        response.end('{}');
+      }, 300);
+    });
+    await new Promise<void>((resolve) => peer.server!.listen(0, '127.0.0.1', resolve));
+    peer.url = `http://127.0.0.1:${(peer.server.address() as AddressInfo).port}`;
     // What a worker's environment holds: its own credentials and the variables its config file reads.
     process.env.TETHER_ADMIN_TOKEN = 'env-admin-token-never-shown';
     process.env.TETHER_CODEC_KEY = 'env-codec-key-never-shown';
@@ -52,13 +81,14 @@ describe('a behaviour attacking the connector that runs it', () => {
         '      - id: TARGET',
         '        name: Target',
         '        behaviours: ["acme/prod"]',
-        '        settings: { baseUrl: "http://127.0.0.1:9", auth: { type: bearer, token: "${ATTACK_TEST_TARGET_TOKEN}" } }',
+        `        settings: { baseUrl: "${peer.url}", auth: { type: bearer, token: "\${ATTACK_TEST_TARGET_TOKEN}" } }`,
       ].join('\n'),
     });
     expect((await deploy(stack, hostile)).status).toBe(201);
   }, 60_000);
   afterAll(async () => {
     await stack?.stop();
+    peer.server?.close();
     delete process.env.TETHER_ADMIN_TOKEN;
     delete process.env.TETHER_CODEC_KEY;
     delete process.env.ATTACK_TEST_TARGET_TOKEN;
@@ -80,8 +110,26 @@ describe('a behaviour attacking the connector that runs it', () => {
     const next = await callBehaviour(stack, 'ok', {});
     expect(next.body).toMatchObject({ output: 'still here' });
     expect((await connectorStatus(stack)).manager.pid).toBe(before);
-    expect(stack.connector.lines.filter((line) => line.msg === 'behaviour server sent a message outside the protocol; ignored')).toHaveLength(8);
+    expect(stack.connector.lines.filter((line) => line.msg === 'behaviour server sent a message outside the protocol; ignored')).toHaveLength(9);
   });
+
+  it('cannot run more than 16 connection calls at once: the rest are refused (429) and never reach the target', async () => {
+    const answer = await callBehaviour(stack, 'burst', { calls: 100 });
+    expect(answer.body.output).toEqual({ ok: 16, TooManyConnectionCallsError: 84 });
+    expect(peer.most).toBeLessThanOrEqual(16);
+    expect(peer.seen).toBe(16);
+    // Once they finish, the next burst gets its 16 again.
+    expect((await callBehaviour(stack, 'burst', { calls: 16 })).body.output).toEqual({ ok: 16 });
+  });
+
+  it('cannot fill the worker with an endless message on its channel: the manager reads at most 8 MiB of one, then kills the server', async () => {
+    // Before: Node's IPC channel buffered any message whole in the worker (20 × 50 MB sent took it from 258 MB to 1.1 GB).
+    const flooded = await callBehaviour(stack, 'flood', {});
+    expect({ status: flooded.status, body: JSON.stringify(flooded.body).slice(0, 300) }).toMatchObject({ status: 502 });
+    expect(flooded.body.error.code).toBe('BEHAVIOUR_SERVER_DIED');
+    expect(flooded.body.error.message).toContain('it sent a message of more than 8388608 characters');
+    expect((await callBehaviour(stack, 'ok', {})).body).toMatchObject({ output: 'still here' });
+  }, 60_000);
 
   it('answers an output or error message too large for the history with a clear 422, not an execution stuck until its deadline', async () => {
     // Before: the workflow task outgrew Temporal's 4 MiB, failed on every retry, and the caller got 202 for a run that never ended.
@@ -95,7 +143,7 @@ describe('a behaviour attacking the connector that runs it', () => {
     expect((await callBehaviour(stack, 'big', { bytes: 999_000 })).status).toBe(200);
     const thrown = await callBehaviour(stack, 'big', { bytes: 3_000_000, throw: true });
     expect(thrown.status).toBe(422);
-    expect(thrown.body.error.message).toMatch(/^x{10000}… \(3000000 characters, cut\)/);
+    expect(thrown.body.error.message).toMatch(/^x{9973}… \(3000000 characters, cut\) \(at index.ts:\d+\)$/);
     expect((await callBehaviour(stack, 'ok', {})).body).toMatchObject({ output: 'still here' });
   }, 120_000);
 
