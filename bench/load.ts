@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import * as hdr from 'hdr-histogram-js';
 
@@ -13,6 +14,10 @@ export class Measurement {
   /** Wall time of the measured segments: throughput is ops over this, so it only counts time this variant ran. */
   elapsedMs = 0;
   firstError: string | undefined;
+  /** CPU time (user + system) this process spent during the measured segments, all threads: less noisy than latency on a shared machine. */
+  processCpuMs = 0;
+  /** The same for the Temporal dev server process (a child), when its pid is known. */
+  serverCpuMs = 0;
 
   constructor(
     readonly variant: string,
@@ -23,8 +28,51 @@ export class Measurement {
     return this.histogram.totalCount === 0 ? NaN : this.histogram.getValueAtPercentile(percentile) / 1000;
   }
 
+  /**
+   * CPU per call, net of what the processes burn while no call runs (`idle`, CPU ms per second: pollers, timers, the
+   * other variants' idle workers), so a slower variant is not charged more background CPU for taking longer.
+   */
+  cpuMsPerCall(idle: IdleCpu): { process: number; server: number } {
+    const seconds = this.elapsedMs / 1000;
+    const net = (total: number, perSecond: number) => (this.ops ? Math.max(0, total - perSecond * seconds) / this.ops : NaN);
+    return { process: net(this.processCpuMs, idle.processMsPerSec), server: net(this.serverCpuMs, idle.serverMsPerSec) };
+  }
+
   throughputPerSec(): number {
     return this.elapsedMs === 0 ? NaN : (this.ops * 1000) / this.elapsedMs;
+  }
+}
+
+const clockTicksPerSecond = 100;
+
+/** CPU ms per second the bench process and the dev server use with no call in flight. */
+export interface IdleCpu {
+  processMsPerSec: number;
+  serverMsPerSec: number;
+}
+
+/** Measures {@link IdleCpu} over `durationMs` of doing nothing. */
+export async function measureIdleCpu(durationMs: number, serverPid?: number): Promise<IdleCpu> {
+  const cpuAtStart = process.cpuUsage();
+  const serverAtStart = serverPid === undefined ? NaN : processCpuMsOf(serverPid);
+  const started = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, durationMs));
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuAtStart);
+  return {
+    processMsPerSec: (cpu.user + cpu.system) / 1000 / seconds,
+    serverMsPerSec: serverPid === undefined ? NaN : (processCpuMsOf(serverPid) - serverAtStart) / seconds,
+  };
+}
+
+/** CPU milliseconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+export function processCpuMsOf(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
+  } catch {
+    return NaN;
   }
 }
 
@@ -32,7 +80,9 @@ export class Measurement {
  * Runs `operation` from `concurrency` closed-loop lanes until `durationMs` has passed (calls in flight then
  * finish and count). Records into `into` when given; warm-up passes none.
  */
-export async function runSegment(operation: Operation, concurrency: number, durationMs: number, into?: Measurement): Promise<void> {
+export async function runSegment(operation: Operation, concurrency: number, durationMs: number, into?: Measurement, serverPid?: number): Promise<void> {
+  const cpuAtStart = process.cpuUsage();
+  const serverCpuAtStart = serverPid === undefined ? NaN : processCpuMsOf(serverPid);
   const started = performance.now();
   const deadline = started + durationMs;
   let ops = 0;
@@ -58,6 +108,9 @@ export async function runSegment(operation: Operation, concurrency: number, dura
     into.ops += ops;
     into.errors += errors;
     into.elapsedMs += performance.now() - started;
+    const cpu = process.cpuUsage(cpuAtStart);
+    into.processCpuMs += (cpu.user + cpu.system) / 1000;
+    if (serverPid !== undefined) into.serverCpuMs += processCpuMsOf(serverPid) - serverCpuAtStart;
     into.firstError ??= firstError;
   }
 }

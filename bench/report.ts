@@ -1,7 +1,7 @@
 import type { BehavioursBenchResult } from './behaviours';
 import type { ClusterScalingResult } from './cluster-scaling';
 import type { DaemonResult } from './daemon-run';
-import type { Measurement } from './load';
+import type { IdleCpu, Measurement } from './load';
 
 export interface RunRow {
   variant: string;
@@ -15,6 +15,11 @@ export interface RunRow {
   ops: number;
   errors: number;
   firstError?: string;
+  /**
+   * CPU ms per call of the bench process (all its threads: client, Tether, workers) and of the Temporal dev server,
+   * net of their idle CPU: on a shared machine this moves far less than latency does, so it is the A/B figure to trust.
+   */
+  cpuMsPerCall: { process: number; server: number };
 }
 
 export interface AblationRow extends RunRow {
@@ -51,8 +56,9 @@ export interface BenchReport {
 
 const round = (value: number, digits = 3) => (Number.isFinite(value) ? Math.round(value * 10 ** digits) / 10 ** digits : NaN);
 
-export function rowOf(measurement: Measurement): RunRow {
+export function rowOf(measurement: Measurement, idle: IdleCpu): RunRow {
   const h = measurement.histogram;
+  const cpu = measurement.cpuMsPerCall(idle);
   return {
     variant: measurement.variant,
     concurrency: measurement.concurrency,
@@ -64,6 +70,7 @@ export function rowOf(measurement: Measurement): RunRow {
     throughputPerSec: round(measurement.throughputPerSec(), 1),
     ops: measurement.ops,
     errors: measurement.errors,
+    cpuMsPerCall: { process: round(cpu.process), server: round(cpu.server) },
     ...(measurement.firstError ? { firstError: measurement.firstError } : {}),
   };
 }
@@ -124,9 +131,9 @@ const num = (value: number | null | undefined, digits = 2) => (value === null ||
 /** The one-screen table: every row, the ratios the goals name, the A/B deltas, the daemon line. */
 export function formatTable(report: BenchReport): string {
   const lines: string[] = [];
-  const header = `${'variant'.padEnd(26)}${'c'.padStart(4)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'ops/s'.padStart(9)}${'calls'.padStart(8)}${'err'.padStart(5)}`;
+  const header = `${'variant'.padEnd(26)}${'c'.padStart(4)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'ops/s'.padStart(9)}${'calls'.padStart(8)}${'err'.padStart(5)}${'cpu ms/call'.padStart(13)}${'server'.padStart(8)}`;
   const rowLine = (row: RunRow) =>
-    `${row.variant.padEnd(26)}${String(row.concurrency).padStart(4)}${num(row.p50Ms).padStart(9)}${num(row.p95Ms).padStart(9)}${num(row.p99Ms).padStart(9)}${num(row.throughputPerSec, 0).padStart(9)}${String(row.ops).padStart(8)}${String(row.errors).padStart(5)}`;
+    `${row.variant.padEnd(26)}${String(row.concurrency).padStart(4)}${num(row.p50Ms).padStart(9)}${num(row.p95Ms).padStart(9)}${num(row.p99Ms).padStart(9)}${num(row.throughputPerSec, 0).padStart(9)}${String(row.ops).padStart(8)}${String(row.errors).padStart(5)}${num(row.cpuMsPerCall.process).padStart(13)}${num(row.cpuMsPerCall.server).padStart(8)}`;
   lines.push(header, '-'.repeat(header.length));
   const all = [...report.runs, ...report.ablations].sort((a, b) => a.concurrency - b.concurrency);
   let lastConcurrency: number | undefined;
@@ -150,7 +157,7 @@ export function formatTable(report: BenchReport): string {
     for (const row of report.ablations) {
       const base = [...report.runs, ...report.ablations].find((candidate) => candidate.variant === row.baseline && candidate.concurrency === row.concurrency);
       lines.push(
-        `  ${row.variant.padEnd(24)} vs ${row.baseline.padEnd(7)} ${row.disables.padEnd(44)} c=${String(row.concurrency).padEnd(3)} p50 ${num(ratio(row.p50Ms, base?.p50Ms))}×  ops/s ${num(ratio(row.throughputPerSec, base?.throughputPerSec))}×`,
+        `  ${row.variant.padEnd(24)} vs ${row.baseline.padEnd(7)} ${row.disables.padEnd(44)} c=${String(row.concurrency).padEnd(3)} p50 ${num(ratio(row.p50Ms, base?.p50Ms))}×  ops/s ${num(ratio(row.throughputPerSec, base?.throughputPerSec))}×  cpu/call ${num(ratio(row.cpuMsPerCall.process, base?.cpuMsPerCall.process))}×`,
       );
     }
   }

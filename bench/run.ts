@@ -12,7 +12,7 @@ import { formatBehaviours, runBehavioursBench, type BehavioursBenchResult } from
 import { formatClusterScaling, runClusterScaling, type ClusterScalingResult } from './cluster-scaling';
 import { runDaemonScale, type DaemonResult } from './daemon-run';
 import { keepAliveAgent } from './http-client';
-import { Measurement, runSegment } from './load';
+import { Measurement, measureIdleCpu, runSegment, type IdleCpu } from './load';
 import { note, ProgressBar } from './progress';
 import { daemonGoals, formatTable, ratiosOf, rowOf, type AblationRow, type BenchReport } from './report';
 import { startBenchStack, type Variant } from './stack';
@@ -39,7 +39,7 @@ function rotated<T>(items: T[], by: number): T[] {
   return [...items.slice(shift), ...items.slice(0, shift)];
 }
 
-async function measure(args: BenchArgs, variants: Variant[]): Promise<Measurement[]> {
+async function measure(args: BenchArgs, variants: Variant[], serverPid: number | undefined): Promise<{ measurements: Measurement[]; idle: IdleCpu }> {
   const measurements = new Map<string, Measurement>();
   for (const c of args.concurrencies) for (const variant of variants) measurements.set(`${variant.name}@${c}`, new Measurement(variant.name, c));
   const perRound = variants.length * args.concurrencies.length;
@@ -51,18 +51,20 @@ async function measure(args: BenchArgs, variants: Variant[]): Promise<Measuremen
       progress.advance(args.warmupMs, `warm-up ${variant.name} c=${c}`);
     }
   }
+  progress.render('idle CPU');
+  const idle = await measureIdleCpu(args.warmupMs, serverPid);
   for (let round = 0; round < args.rounds; round++) {
     for (const [i, c] of rotated(args.concurrencies, round).entries()) {
       for (const variant of rotated(variants, round + i)) {
         const label = `round ${round + 1}/${args.rounds}  ${variant.name} c=${c}`;
         progress.render(label);
-        await runSegment(variant.operation, c, args.segmentMs, measurements.get(`${variant.name}@${c}`));
+        await runSegment(variant.operation, c, args.segmentMs, measurements.get(`${variant.name}@${c}`), serverPid);
         progress.advance(args.segmentMs, label);
       }
     }
   }
   progress.finish();
-  return [...measurements.values()];
+  return { measurements: [...measurements.values()], idle };
 }
 
 function environment(loadAtStart: number[], temporalCli: string): Record<string, unknown> {
@@ -131,8 +133,8 @@ async function main(): Promise<void> {
     if (args.only && selected.length !== args.only.length) {
       throw new BenchArgsError(`--only names unknown variants; known: ${stack.variants.map((variant) => variant.name).join(', ')}`);
     }
-    const measurements = args.daemonOnly ? [] : await measure(args, selected);
-    const rows = measurements.map(rowOf);
+    const { measurements, idle } = args.daemonOnly ? { measurements: [], idle: undefined } : await measure(args, selected, stack.serverPid);
+    const rows = measurements.map((measurement) => rowOf(measurement, idle!));
     const mainRows = rows.filter((row) => ['tether', 'tuned', 'plain', 'direct'].includes(row.variant));
     const ablations: AblationRow[] = rows
       .filter((row) => !mainRows.includes(row))
@@ -168,8 +170,8 @@ async function main(): Promise<void> {
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       settings: { ...args },
-      environment: environment(loadAtStart, stack.temporalCli),
-      runs: mainRows.map(({ variant, concurrency, p50Ms, p95Ms, p99Ms, maxMs, meanMs, throughputPerSec, ops, errors, firstError }) => ({
+      environment: { ...environment(loadAtStart, stack.temporalCli), ...(idle ? { idleCpuMsPerSec: { process: Math.round(idle.processMsPerSec), server: Math.round(idle.serverMsPerSec) } } : {}) },
+      runs: mainRows.map(({ variant, concurrency, p50Ms, p95Ms, p99Ms, maxMs, meanMs, throughputPerSec, ops, errors, firstError, cpuMsPerCall }) => ({
         variant,
         concurrency,
         p50Ms,
@@ -180,6 +182,7 @@ async function main(): Promise<void> {
         throughputPerSec,
         ops,
         errors,
+        cpuMsPerCall,
         ...(firstError ? { firstError } : {}),
       })),
       ablations,

@@ -4,12 +4,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
+import { Client, Connection, WithStartWorkflowOperation, type WorkflowStartOptions } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker } from '@temporalio/worker';
 import Koa from 'koa';
 import type { Credentials } from '../src/config/credentials';
 import { parseSettings } from '../src/config/settings';
 import { defaultActionPolicy, type ActionRequest } from '../src/contracts/action';
+import { TetherAction, TetherConnectionInstance, TetherConnector, TetherKind } from '../src/contracts/search-attributes';
 import { createLogger } from '../src/logging/logger';
 import { startTether, type RunningTether } from '../src/runtime/tether';
 import { handleSpiRequest } from '../src/spi';
@@ -46,6 +47,8 @@ export interface BenchStack {
   /** The bench's Temporal dev server and Tether's workflow bundle, for the behaviours part (bench/behaviours.ts). */
   temporalAddress: string;
   workflowBundlePath: string;
+  /** The dev server's pid, for its CPU per call. */
+  serverPid: number | undefined;
   /** Whether a start through Tether's client came back with its first workflow task (eager start in effect). */
   eagerStart: { inProcessWorker: boolean; tuned: boolean; separateApi: boolean | null };
   stop(): Promise<void>;
@@ -265,6 +268,29 @@ export async function startBenchStack(options: { ablations: boolean }): Promise<
           if ((result as { echo?: unknown }).echo !== input.value) throw new Error(`update-with-start returned ${JSON.stringify(result)}`);
         },
       });
+      // What Tether's start options cost the server (search attributes, execution deadline, UI summary), on tuned.
+      const tunedWith = (name: string, ablation: string, extra: Partial<WorkflowStartOptions>): Variant => ({
+        name,
+        baseline: 'tuned',
+        ablation,
+        description: `as tuned, started with ${ablation.slice(2)}`,
+        operation: async () => {
+          const result = await tunedClient.workflow.execute('tunedNoopWorkflow', { taskQueue: TUNED_QUEUE, workflowId: `${name}/${randomUUID()}`, args: [input], requestEagerStart: true, ...extra });
+          if ((result as { echo?: unknown }).echo !== input.value) throw new Error(`${name} workflow returned ${JSON.stringify(result)}`);
+        },
+      });
+      variants.push(
+        tunedWith('tuned/search-attributes', "+ Tether's four search attributes", {
+          typedSearchAttributes: [
+            { key: TetherKind, value: 'action' },
+            { key: TetherConnector, value: 'bench' },
+            { key: TetherAction, value: 'noop' },
+            { key: TetherConnectionInstance, value: BENCH_INSTANCE },
+          ],
+        }),
+        tunedWith('tuned/execution-timeout', '+ a workflow execution timeout', { workflowExecutionTimeout: 60_000 }),
+        tunedWith('tuned/summary', '+ a static summary (UI)', { staticSummary: 'bench noop' }),
+      );
       const codecConnection = await NativeConnection.connect({ address: server.address });
       cleanups.push(() => codecConnection.close());
       const codecConverter = { payloadCodecs: [new AesGcmPayloadCodec(common.keyRing)] };
@@ -310,6 +336,7 @@ export async function startBenchStack(options: { ablations: boolean }): Promise<
       temporalCli: cliVersion,
       temporalAddress: server.address,
       workflowBundlePath: bundlePath,
+      serverPid: server.pid,
       eagerStart: { inProcessWorker: await tetherEagerlyStarted(tether.client), tuned: await eagerlyStarted(tunedClient, 'tunedNoopWorkflow', TUNED_QUEUE, [input]), separateApi: separateApiEager },
       stop,
     };

@@ -60,11 +60,15 @@ export function createActionActivities({ registry, log }: ActionActivityDeps) {
         secrets = secretSettingValues(connector.definition.secretSettings, instance.settings);
         const action = connector.definition.actions.find((candidate) => candidate.path === request.actionPath);
         if (!action) throw new ConnectorConfigError(`Action ${request.actionPath} of ${request.connectorPath} is not configured on this worker`);
+        let actionLog: Logger | undefined;
         const outputs = await action.handler({
           instance,
           inputs: request.inputs,
           signal: context.cancellationSignal,
-          log: log.child({ connector: request.connectorPath, action: action.name, attempt: context.info.attempt }),
+          // Built when the handler logs: a pino child per call is measurable on the fast path, and most handlers never log.
+          get log() {
+            return (actionLog ??= log.child({ connector: request.connectorPath, action: action.name, attempt: context.info.attempt }));
+          },
         });
         record('succeeded');
         return { outputs };

@@ -163,10 +163,14 @@ function refuseMethod(ctx: Context, allow: string[]): never {
   throw new ApiError(405, 'METHOD_NOT_ALLOWED', `${ctx.method} is not allowed on ${ctx.path}; allowed: ${allow.join(', ')}`);
 }
 
-/** Before any route runs: a method the path's most specific routes lack is refused, not handed to a looser route. */
+/**
+ * Before any route runs: a method the path's most specific routes lack is refused, not handed to a looser route.
+ * The router has just matched the path (`ctx.matched`); matching again only when it has not.
+ */
 function preferSpecificRoutes(router: Router): Middleware {
   return async (ctx, next) => {
-    const allow = allowedMethods(router.match(ctx.path, ctx.method).path as MatchedLayer[]);
+    const matched = (ctx as { matched?: MatchedLayer[] }).matched ?? (router.match(ctx.path, ctx.method).path as MatchedLayer[]);
+    const allow = allowedMethods(matched);
     if (allow.length > 0 && !allow.includes(ctx.method)) refuseMethod(ctx, allow);
     return next();
   };

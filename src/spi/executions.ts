@@ -55,26 +55,21 @@ export async function startOrAttach<W extends Workflow>(context: ExecutionContex
 export type Outcome<T> = { settled: true; result: T } | { settled: true; error: unknown } | { settled: false };
 
 /**
- * Waits for the run's result up to `windowMs`; past it, stops waiting (the run goes on). The abort signal
- * ends the pending long-poll where the connection supports it; the race answers on time either way (a
- * leftover poll ends with the run, whose execution timeout bounds it).
+ * Waits for the run's result up to `windowMs`; past it, stops waiting (the run goes on). The result's long
+ * poll is left to end with the run (its execution timeout bounds it): the native connection Tether's client
+ * uses ignores abort signals (SDK 1.24: "TODO: add support for abortSignal"), so wrapping the poll in
+ * `withAbortSignal` bought nothing but an AsyncLocalStorage scope and an AbortController per call.
  */
-export async function awaitWithin<T>(context: ExecutionContext, handle: WorkflowHandle, windowMs: number): Promise<Outcome<T>> {
-  const controller = new AbortController();
+export async function awaitWithin<T>(handle: WorkflowHandle, windowMs: number): Promise<Outcome<T>> {
   let timer: NodeJS.Timeout | undefined;
   const windowClosed = new Promise<Outcome<T>>((resolve) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      resolve({ settled: false });
-    }, windowMs);
+    timer = setTimeout(() => resolve({ settled: false }), windowMs);
   });
-  const settled = context.client
-    .withAbortSignal(controller.signal, () => handle.result())
-    .then(
-      (result): Outcome<T> => ({ settled: true, result: result as T }),
-      // Temporal going away after the start leaves the run in place: answer 202 with its id, not a failure.
-      (error): Outcome<T> => (controller.signal.aborted || isTemporalUnavailable(error) ? { settled: false } : { settled: true, error }),
-    );
+  const settled = handle.result().then(
+    (result): Outcome<T> => ({ settled: true, result: result as T }),
+    // Temporal going away after the start leaves the run in place: answer 202 with its id, not a failure.
+    (error): Outcome<T> => (isTemporalUnavailable(error) ? { settled: false } : { settled: true, error }),
+  );
   try {
     return await Promise.race([settled, windowClosed]);
   } finally {

@@ -28,7 +28,7 @@ export async function runExecution<W extends Workflow>(deps: SpiDeps, request: S
   const links = executionLinks(deps, executionId);
   deps.log.debug({ executionId }, 'execution started');
   const respondAsync = prefersAsync(request);
-  const outcome = respondAsync ? { settled: false as const } : await awaitWithin<Awaited<ReturnType<W>>>(deps, handle, deps.syncWindowMs);
+  const outcome = respondAsync ? { settled: false as const } : await awaitWithin<Awaited<ReturnType<W>>>(handle, deps.syncWindowMs);
   if (!outcome.settled) {
     const body: ExecutionView = { executionId, status: 'RUNNING', links };
     return { status: 202, headers: { ...headers, Location: links.self, ...(respondAsync ? { 'Preference-Applied': 'respond-async' } : {}) }, body };

@@ -22,6 +22,8 @@ export interface DevServer {
   address: string;
   uiUrl: string | undefined;
   process: ChildProcess;
+  /** The server's own pid (the guard's child). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -96,6 +98,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     address: `127.0.0.1:${port}`,
     uiUrl: uiPort === null ? undefined : `http://127.0.0.1:${uiPort}`,
     process: server.guard,
+    pid: server.pid,
     async stop() {
       await server.stop();
     },

@@ -175,6 +175,31 @@ describe('a behaviour attacking the connector that runs it', () => {
       expect(JSON.stringify(answer.body)).not.toContain('never-shown');
     }
   });
+
+  it("reads no file of the host through a tsconfig's extends or a source map comment", async () => {
+    // A token file as the operator might keep one; another tenant's built source map.
+    const tokenFile = join(stack.behavioursDir, '..', `${stack.connectorId}.token`);
+    writeFileSync(tokenFile, 'token-file-never-shown\n');
+    const otherMap = join(stack.behavioursDir, 'beta', 'prod', 'behaviour.js.map');
+    writeFileSync(otherMap, JSON.stringify({ version: 3, sources: ['secret.ts'], sourcesContent: ['export const token = "beta-map-never-shown";'], mappings: 'AAAA', names: [] }));
+    const files = {
+      'tsconfig.json': JSON.stringify({ extends: tokenFile, compilerOptions: { target: 'es2022' } }),
+      'index.ts': "export { peek } from './peek.js';\n",
+      'peek.js': `export async function peek() { return require('node:fs').readFileSync(__filename + '.map', 'utf8'); }\n//# sourceMappingURL=${otherMap}\n`,
+    };
+    const deployed = await deploy(stack, files);
+    expect(deployed.status).toBe(201);
+    const answer = await callBehaviour(stack, 'peek', {});
+    expect(answer.status).toBe(200);
+    expect(answer.body.output).toContain('peek.js');
+    expect(JSON.stringify(answer.body)).not.toContain('never-shown');
+    const notJson = await deploy(stack, { ...files, 'tsconfig.json': `{ "extends": "${tokenFile}", }` });
+    const refused = await callBehaviour(stack, 'peek', {});
+    expect(notJson.status).toBe(201);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toMatch(/tsconfig\.json:1: tsconfig\.json is not JSON/);
+    expect(JSON.stringify(refused.body)).not.toContain('never-shown');
+  });
 });
 
 describe("the hub's behaviour routes, attacked with bad bodies", () => {
