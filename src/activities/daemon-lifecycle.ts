@@ -15,7 +15,7 @@ import {
   type IntegrationConnectorInput,
 } from '../contracts/daemon-workflows';
 import type { IntegrationConnectorDefinition } from '../contracts/metadata';
-import { TetherConnector, TetherIntegrationGroup, TetherKind } from '../contracts/search-attributes';
+import { TetherConnector, TetherIntegrationGroup, TetherKind, TetherStateChangedAt } from '../contracts/search-attributes';
 import type { GroupDefinitions } from './daemon-metadata';
 
 export interface DaemonLifecycleDeps {
@@ -111,6 +111,9 @@ export function createDaemonLifecycleActivities({ client, settings, registry, de
         { key: TetherKind, value: 'integration-connector' },
         { key: TetherIntegrationGroup, value: groupQualifiedName },
         ...(connectorPath ? [{ key: TetherConnector, value: connectorPath }] : []),
+        // Set from the start, so the status reader's "no TetherStateChangedAt" (runs from before it) leaves out
+        // runs that have not published yet: thousands of them while a large group starts.
+        { key: TetherStateChangedAt, value: new Date() },
       ],
     };
   };

@@ -19,6 +19,7 @@ import {
 import type { IntegrationConnectorDefinition } from '../contracts/metadata';
 import { TetherKind, TetherStateChangedAt } from '../contracts/search-attributes';
 import type { integrationDaemon } from '../workflows/integration-daemon';
+import { ApiError } from '../errors';
 import { isWorkflowNotFound, toApiError } from './workflow-errors';
 
 /** A connector's last published state and the run it came from. */
@@ -48,6 +49,18 @@ const changeOverlapMs = 10_000;
 const fullReadEveryMs = 5 * 60_000;
 /** Servers whose connector index is kept (most recently asked); a bound, since server names come from requests. */
 const indexedServers = 64;
+
+/**
+ * A request waits this long for its read of the connectors; the read itself goes on (each page bounded), so the
+ * first read of a large server, which can take longer while its connectors start, is not begun again by every request.
+ */
+function withinReadDeadline<T>(read: Promise<T>, serverName: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ApiError(503, 'STATUS_BEING_READ', `The connectors of server ${serverName} are still being read; ask again shortly`)), readDeadlineMs);
+  });
+  return Promise.race([read, late]).finally(() => clearTimeout(timer));
+}
 
 /** One server's connectors as last read: kept up to date by listing only the runs changed since. */
 interface ConnectorIndex {
@@ -135,7 +148,7 @@ export class DaemonClient {
     const [daemon, reconcilers, connectors] = await Promise.all([
       this.groups(serverName),
       this.listRuns<PublishedGroupState>(`${TetherKind.name} = 'group-reconciler' AND WorkflowId STARTS_WITH '${reconcilerWorkflowIdPrefix(serverName)}' AND ExecutionStatus = 'Running'`),
-      this.connectorIndex(serverName),
+      withinReadDeadline(this.connectorIndex(serverName), serverName),
     ]);
     return {
       ...daemon,
@@ -163,6 +176,8 @@ export class DaemonClient {
       return reading;
     };
     if (!index.reading) return read();
+    // The first read of a server is the only way to an answer: join it.
+    if (!index.runs) return index.reading;
     index.next ??= index.reading
       .catch(() => undefined)
       .then(() => {
@@ -205,15 +220,19 @@ export class DaemonClient {
     return runs;
   }
 
-  /** Runs matching a visibility query, with their published state (absent: nothing published yet). */
+  /**
+   * Runs matching a visibility query, with their published state (absent: nothing published yet). Each page is
+   * bounded on its own: listing 10,000 runs while they start took longer than one bound for the whole list.
+   */
   private async listRuns<T>(query: string): Promise<ListedRun<T>[]> {
-    return this.client.withDeadline(Date.now() + readDeadlineMs, async () => {
-      const found: ListedRun<T>[] = [];
-      for await (const execution of this.client.workflow.list({ query, pageSize: listPageSize }) as AsyncIterable<WorkflowExecutionInfo>) {
-        found.push({ workflowId: execution.workflowId, running: execution.status.name === 'RUNNING', state: execution.memo?.[publishedStateMemoKey] as T | undefined });
-      }
-      return found;
-    });
+    const runs = (this.client.workflow.list({ query, pageSize: listPageSize }) as AsyncIterable<WorkflowExecutionInfo>)[Symbol.asyncIterator]();
+    const found: ListedRun<T>[] = [];
+    for (;;) {
+      const next = await this.client.withDeadline(Date.now() + readDeadlineMs, () => runs.next());
+      if (next.done) return found;
+      const execution = next.value;
+      found.push({ workflowId: execution.workflowId, running: execution.status.name === 'RUNNING', state: execution.memo?.[publishedStateMemoKey] as T | undefined });
+    }
   }
 
   /** Runs of the named connector (or of all connectors) of a server, from a fresh read of the published state. */

@@ -52,13 +52,23 @@ describe('status of a server’s connectors', () => {
     const temporal = fakeTemporal();
     const daemons = new DaemonClient(temporal.client, 'unused', 5);
     temporal.answer([running('a', 'REFRESHING')]);
-    const first = daemons.snapshot('s');
-    // Arrive while the first read is going: they must not be answered from it (it began before them).
+    await daemons.snapshot('s');
+    const second = daemons.snapshot('s');
+    // Arrive while the second read is going: they must not be answered from it (it began before them).
     await new Promise((resolve) => setTimeout(resolve, 5));
     temporal.answer([running('a', 'RUNNING')]);
-    const [second, third] = await Promise.all([daemons.snapshot('s'), daemons.snapshot('s'), first]);
-    expect(second.connectors[0]!.connectorStatus).toBe('RUNNING');
+    const [third, fourth] = await Promise.all([daemons.snapshot('s'), daemons.snapshot('s'), second]);
     expect(third.connectors[0]!.connectorStatus).toBe('RUNNING');
-    expect(temporal.queries()).toHaveLength(2);
+    expect(fourth.connectors[0]!.connectorStatus).toBe('RUNNING');
+    expect(temporal.queries()).toHaveLength(3);
+  });
+
+  it('lets calls join the first read of a server (there is nothing older to answer from)', async () => {
+    const temporal = fakeTemporal();
+    const daemons = new DaemonClient(temporal.client, 'unused', 5);
+    temporal.answer([running('a', 'RUNNING')]);
+    const [first, second] = await Promise.all([daemons.snapshot('s'), daemons.snapshot('s')]);
+    expect(first.connectors).toEqual(second.connectors);
+    expect(temporal.queries()).toHaveLength(1);
   });
 });
