@@ -40,6 +40,9 @@ function startTarget(): Promise<{ server: Server; url: string; hits: Map<string,
         return json(500, { error: 'broken' });
       case '/huge':
         return json(200, { data: 'x'.repeat(Number(url.searchParams.get('bytes'))) });
+      case '/quotes':
+        response.writeHead(200, { 'Content-Type': 'text/plain' });
+        return response.end('"'.repeat(600_000));
       case '/slow':
         return setTimeout(() => json(200, {}), 1_000);
       default:
@@ -176,6 +179,10 @@ describe('http connector against a real HTTP server', () => {
     const large = await request('TARGET', { path: '/huge', query: { bytes: 900_000 } });
     expect(large.status).toBe(200);
     expect(large.body.outputs.body.data).toHaveLength(900_000);
+    // Under the body limit, but twice that as JSON (each quote escaped): any action's outputs are bounded too.
+    const escaped = await request('TARGET', { path: '/quotes' });
+    expect(escaped.status).toBe(422);
+    expect(escaped.body.error.message).toMatch(/^The outputs of http\/request are 12\d{5} bytes as JSON; at most 1000000 may be returned \(they are recorded in the execution's history\)$/);
   }, 60_000);
 
   it('checks health by GETting healthPath', async () => {
