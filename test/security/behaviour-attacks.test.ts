@@ -98,7 +98,7 @@ describe('a behaviour attacking the connector that runs it', () => {
     const answer = await callBehaviour(stack, 'env', {});
     expect(answer.status).toBe(200);
     const seen = answer.body.output as Record<string, string>;
-    expect(Object.keys(seen).filter((name) => name.startsWith('TETHER_'))).toEqual(['TETHER_BEHAVIOUR_LOG_LEVEL']);
+    expect(Object.keys(seen).filter((name) => name.startsWith('TETHER_'))).toEqual(['TETHER_BEHAVIOUR_LOG_LEVEL', 'TETHER_BEHAVIOURS_NETWORK']);
     expect(seen).not.toHaveProperty('ATTACK_TEST_TARGET_TOKEN');
     const text = JSON.stringify(seen);
     for (const value of ['env-admin-token-never-shown', 'env-codec-key-never-shown', 'config-token-never-shown', secret]) expect(text).not.toContain(value);
