@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { callJson } from './http-client';
 import { note, ProgressBar } from './progress';
 
@@ -19,6 +20,12 @@ export interface DaemonResult {
   firstStatusError?: string;
   /** Wall time of `GET …/status` listing every connector, measured after all were RUNNING (ms). */
   statusMs?: { p50: number; max: number; samples: number };
+  /** CPU seconds from the configure call until all RUNNING: this process (worker, API, the bench's status polls) and the Temporal dev server. */
+  startupCpuSeconds?: { process: number; temporal: number | null };
+  /** CPU of this process per status call, median (ms): the API's read and rendering plus the bench parsing the answer. */
+  statusCpuMs?: number;
+  /** Load average (1 min) when all were RUNNING: the machine is shared, so times mean little without it. */
+  loadAverage?: number;
   /** CPU of the whole process (worker, API, bench) while every connector idles between refreshes, % of one core. */
   idleCpuPercent?: number;
   idleCpuSeconds?: number;
@@ -55,6 +62,8 @@ export async function runDaemonScale(options: { tetherUrl: string; adminToken: s
     })),
   };
   const rssBefore = process.memoryUsage().rss;
+  const temporalPid = temporalServerPid();
+  const cpuBefore = { process: process.cpuUsage(), temporal: cpuSecondsOf(temporalPid) };
   const started = Date.now();
   const put = await callJson('PUT', url(`/metadata/servers/${METADATA_SERVER}/integration-groups/${GROUP}`), definition, auth);
   if (put.status === 404 || put.status === 405) {
@@ -115,9 +124,16 @@ export async function runDaemonScale(options: { tetherUrl: string; adminToken: s
     if (running >= connectors) {
       progress.finish();
       const secondsToAllRunning = Math.round(((Date.now() - started) / 1000) * 100) / 100;
+      const processCpu = process.cpuUsage(cpuBefore.process);
+      const temporalCpu = cpuSecondsOf(temporalPid);
+      const startupCpuSeconds = {
+        process: round1((processCpu.user + processCpu.system) / 1e6),
+        temporal: temporalCpu === null || cpuBefore.temporal === null ? null : round1(temporalCpu - cpuBefore.temporal),
+      };
+      const loadAverage = Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
       const idleCpuPercent = await idleCpu(options.idleSeconds);
-      const statusMs = await timedStatus(statusUrl, auth, connectors);
-      return { ...result(secondsToAllRunning), idleCpuPercent, idleCpuSeconds: options.idleSeconds, statusMs };
+      const { statusMs, statusCpuMs } = await timedStatus(statusUrl, auth, connectors);
+      return { ...result(secondsToAllRunning), idleCpuPercent, idleCpuSeconds: options.idleSeconds, statusMs, statusCpuMs, startupCpuSeconds, loadAverage };
     }
     if (Date.now() > deadline) {
       progress.finish();
@@ -138,16 +154,61 @@ async function idleCpu(seconds: number): Promise<number> {
 }
 
 /** Times a few status calls listing every connector (each must list them all). */
-async function timedStatus(statusUrl: URL, auth: Record<string, string>, connectors: number): Promise<{ p50: number; max: number; samples: number }> {
+async function timedStatus(statusUrl: URL, auth: Record<string, string>, connectors: number): Promise<{ statusMs: { p50: number; max: number; samples: number }; statusCpuMs: number }> {
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const listed = (await groupConnectors(statusUrl, auth)).length;
+    const used = process.cpuUsage(cpu0);
     times.push(performance.now() - t0);
+    cpu.push((used.user + used.system) / 1000);
     if (listed < connectors) throw new Error(`GET status listed ${listed} of ${connectors} connectors`);
   }
-  times.sort((a, b) => a - b);
-  return { p50: Math.round(times[2]!), max: Math.round(times[4]!), samples: times.length };
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[2]!;
+  return { statusMs: { p50: Math.round(median(times)), max: Math.round(Math.max(...times)), samples: times.length }, statusCpuMs: Math.round(median(cpu)) };
+}
+
+const round1 = (value: number) => Math.round(value * 10) / 10;
+
+/** The Temporal dev server this process started (Linux: a descendant named `temporal`), for its CPU time; null elsewhere. */
+function temporalServerPid(): number | null {
+  try {
+    const parents = new Map<number, number>();
+    const names = new Map<number, string>();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const close = stat.lastIndexOf(')');
+        names.set(Number(entry), stat.slice(stat.indexOf('(') + 1, close));
+        parents.set(Number(entry), Number(stat.slice(close + 2).split(' ')[1]));
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+    const descends = (pid: number): boolean => {
+      for (let at = parents.get(pid); at !== undefined && at > 1; at = parents.get(at)) if (at === process.pid) return true;
+      return false;
+    };
+    return [...names].find(([pid, name]) => name === 'temporal' && descends(pid))?.[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** User + system CPU seconds of a process so far (Linux /proc); null when unknown. */
+function cpuSecondsOf(pid: number | null): number | null {
+  if (pid === null) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat (11 and 12 after the command), in clock ticks (100 a second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
 }
 
 /** The bench group's connector reports from one `GET …/status`. */

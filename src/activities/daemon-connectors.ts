@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { redactText, redactValue } from '../connectors/redaction';
 import type { ConnectorRegistry } from '../connectors/registry';
 import { secretReferences } from '../connectors/secrets';
+import { ConnectorConfigError } from '../contracts/daemon-workflows';
 import { setConnectorState } from '../metrics';
 
 export interface DaemonConnectorDeps {
@@ -71,7 +72,10 @@ export function createDaemonConnectorActivities({ registry, log }: DaemonConnect
     async refreshIntegrationConnector(request: RefreshRequest): Promise<RefreshOutcome> {
       const context = Context.current();
       const resolved = resolve(request);
-      if ('error' in resolved) throw ApplicationFailure.nonRetryable(resolved.error!, 'ConnectorConfigError');
+      if ('error' in resolved) {
+        publishState(request, 'CONFIG_FAILED');
+        throw ApplicationFailure.nonRetryable(resolved.error!, ConnectorConfigError);
+      }
       // Heartbeats let Temporal notice a worker that died mid-refresh without waiting for the whole timeout.
       const beat = setInterval(() => context.heartbeat(), 2_000);
       // Values revealed to this refresh are removed from what it reports (status view, history).

@@ -1,16 +1,28 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Settings } from '../config/settings';
 import type { ConnectorRegistry } from '../connectors/registry';
 import { type IntegrationGroupConfig } from '../contracts/daemon';
-import { configureConnectorSignal, configureReconcilerSignal, integrationConnectorWorkflowId, reconcilerWorkflowId, stopConnectorSignal, stopReconcilerSignal } from '../contracts/daemon-workflows';
+import {
+  configureConnectorSignal,
+  configureReconcilerSignal,
+  DefinitionChanged,
+  integrationConnectorWorkflowId,
+  reconcilerWorkflowId,
+  stopConnectorSignal,
+  stopReconcilerSignal,
+  type ApplyConnectorChunkRequest,
+  type IntegrationConnectorInput,
+} from '../contracts/daemon-workflows';
 import type { IntegrationConnectorDefinition } from '../contracts/metadata';
 import { TetherConnector, TetherIntegrationGroup, TetherKind } from '../contracts/search-attributes';
+import type { GroupDefinitions } from './daemon-metadata';
 
 export interface DaemonLifecycleDeps {
   client: Client;
   settings: Settings;
   registry: ConnectorRegistry;
+  definitions: GroupDefinitions;
 }
 
 export interface SyncReconcilersRequest {
@@ -87,8 +99,26 @@ async function allOrRefused(calls: (() => Promise<unknown>)[]): Promise<void> {
  * Starts, reconfigures and stops the daemon's runs through the client. Signal-with-start makes every call
  * idempotent (an activity retry, or a repeat after continue-as-new, does no harm).
  */
-export function createDaemonLifecycleActivities({ client, settings, registry }: DaemonLifecycleDeps) {
+export function createDaemonLifecycleActivities({ client, settings, registry, definitions }: DaemonLifecycleDeps) {
   const taskQueue = settings.TETHER_TASK_QUEUE;
+  const connectorStart = (serverName: string, groupQualifiedName: string, definition: IntegrationConnectorDefinition) => {
+    const connectorPath = registry.findIntegration(definition.connectorType)?.path;
+    return {
+      workflowId: integrationConnectorWorkflowId(serverName, groupQualifiedName, definition.connectorName),
+      taskQueue,
+      args: [{ serverName, groupQualifiedName, definition }] as [IntegrationConnectorInput],
+      typedSearchAttributes: [
+        { key: TetherKind, value: 'integration-connector' },
+        { key: TetherIntegrationGroup, value: groupQualifiedName },
+        ...(connectorPath ? [{ key: TetherConnector, value: connectorPath }] : []),
+      ],
+    };
+  };
+  /** Gives a connector its definition, starting it if it is not running (a changed definition restarts it). */
+  const configure = (serverName: string, groupQualifiedName: string, definition: IntegrationConnectorDefinition) =>
+    client.workflow.signalWithStart('integrationConnector', { ...connectorStart(serverName, groupQualifiedName, definition), signal: configureConnectorSignal, signalArgs: [definition] });
+  const stopConnector = (serverName: string, groupQualifiedName: string, connectorName: string) =>
+    signalIfRunning(() => client.workflow.getHandle(integrationConnectorWorkflowId(serverName, groupQualifiedName, connectorName)).signal(stopConnectorSignal));
   return {
     async syncReconcilers({ serverName, groups, removed, pollIntervalSeconds }: SyncReconcilersRequest): Promise<void> {
       await allOrRefused([
@@ -115,28 +145,39 @@ export function createDaemonLifecycleActivities({ client, settings, registry }: 
       ]);
     },
 
-    async applyConnectorChanges({ serverName, groupQualifiedName, configure, stop }: ApplyConnectorChangesRequest): Promise<void> {
+    /** Every change of a pass at once, for reconciler runs from before chunkedPassesPatch (a local activity). */
+    async applyConnectorChanges({ serverName, groupQualifiedName, configure: definitions, stop }: ApplyConnectorChangesRequest): Promise<void> {
       await allOrRefused([
-        ...configure.map((definition) => () => {
-          const connectorPath = registry.findIntegration(definition.connectorType)?.path;
-          return client.workflow.signalWithStart('integrationConnector', {
-            workflowId: integrationConnectorWorkflowId(serverName, groupQualifiedName, definition.connectorName),
-            taskQueue,
-            args: [{ serverName, groupQualifiedName, definition }],
-            signal: configureConnectorSignal,
-            signalArgs: [definition],
-            typedSearchAttributes: [
-              { key: TetherKind, value: 'integration-connector' },
-              { key: TetherIntegrationGroup, value: groupQualifiedName },
-              ...(connectorPath ? [{ key: TetherConnector, value: connectorPath }] : []),
-            ],
-          });
+        ...definitions.map((definition) => () => configure(serverName, groupQualifiedName, definition)),
+        ...stop.map((connectorName) => () => stopConnector(serverName, groupQualifiedName, connectorName)),
+      ]);
+    },
+
+    /**
+     * One chunk of a pass. A new connector starts eagerly (its first workflow task comes back with the start, to
+     * this worker: no trip through the task queue); one already there (a retried chunk) gets its definition by
+     * signal, as a reconfigured one does.
+     */
+    async applyConnectorChunk({ serverName, group, digest, start, reconfigure, stop }: ApplyConnectorChunkRequest): Promise<void> {
+      const qualifiedName = group.integrationGroupQualifiedName;
+      const byName = start.length || reconfigure.length ? await definitions.connectors(group, digest!) : new Map<string, IntegrationConnectorDefinition>();
+      const definitionOf = (connectorName: string) => {
+        const definition = byName.get(connectorName);
+        if (!definition) throw ApplicationFailure.nonRetryable(`Connector ${connectorName} is not in the definition of group ${qualifiedName}`, DefinitionChanged);
+        return definition;
+      };
+      await allOrRefused([
+        ...start.map((connectorName) => async () => {
+          const definition = definitionOf(connectorName);
+          try {
+            await client.workflow.start('integrationConnector', { ...connectorStart(serverName, qualifiedName, definition), requestEagerStart: true });
+          } catch (err) {
+            if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+            await configure(serverName, qualifiedName, definition);
+          }
         }),
-        ...stop.map((connectorName) => () =>
-          signalIfRunning(() =>
-            client.workflow.getHandle(integrationConnectorWorkflowId(serverName, groupQualifiedName, connectorName)).signal(stopConnectorSignal),
-          ),
-        ),
+        ...reconfigure.map((connectorName) => () => configure(serverName, qualifiedName, definitionOf(connectorName))),
+        ...stop.map((connectorName) => () => stopConnector(serverName, qualifiedName, connectorName)),
       ]);
     },
   };

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Credentials } from '../config/credentials';
 import type { IntegrationGroupConfig } from '../contracts/daemon';
-import type { RejectedConnector } from '../contracts/daemon-workflows';
+import { definitionDigest, DefinitionChanged, type GroupDefinitionDigests, type ReadGroupDefinitionRequest, type RejectedConnector } from '../contracts/daemon-workflows';
 import { IntegrationConnectorDefinition, type IntegrationGroupDefinition } from '../contracts/metadata';
 import { displayUrl, fetchWithinOrigin, refusedRedirectMessage } from '../connectors/outbound-http';
 
@@ -47,40 +48,112 @@ export function groupDefinitionUrl(group: IntegrationGroupConfig): string {
   return `${root}/metadata/servers/${encodeURIComponent(group.omagserverName)}/integration-groups/${encodeURIComponent(group.integrationGroupQualifiedName)}`;
 }
 
+/** A definition's body as the metadata server sent it, or why there is none. */
+type DefinitionText = { found: true; text: string } | { found: false; reason: string };
+
+/** GETs a group's definition; 404 means "no such group", anything else unexpected fails the read. */
+async function fetchDefinitionText(group: IntegrationGroupConfig, credentials: Credentials): Promise<DefinitionText> {
+  const url = displayUrl(groupDefinitionUrl(group));
+  let answer;
+  try {
+    // The admin token goes to the configured metadata server's origin and nowhere else: no cross-origin redirects.
+    answer = await fetchWithinOrigin(groupDefinitionUrl(group), {
+      headers: { accept: 'application/json', authorization: `Bearer ${credentials.adminToken}` },
+      signal: AbortSignal.timeout(fetchTimeoutMs),
+    });
+  } catch (err) {
+    throw new Error(`Metadata server ${url} did not answer: ${(err as Error).message}`);
+  }
+  const { response } = answer;
+  if (answer.refusedRedirect) {
+    await response.body?.cancel();
+    throw ApplicationFailure.nonRetryable(`Metadata server ${refusedRedirectMessage('GET', answer.url, response, answer.refusedRedirect)}`, 'MetadataRedirectRefused');
+  }
+  if (response.status === 404) return { found: false, reason: `Group ${group.integrationGroupQualifiedName} is not defined on ${group.omagserverName}` };
+  if (!response.ok) {
+    const failure = `Metadata server ${url} answered ${response.status}`;
+    // Refused credentials will not get better by asking again.
+    if (response.status === 401 || response.status === 403) throw ApplicationFailure.nonRetryable(`${failure}: it must accept this Tether's admin token`, 'MetadataAccessRefused');
+    throw new Error(failure);
+  }
+  return { found: true, text: await response.text() };
+}
+
+/** Parses a definition body into valid and rejected connectors. */
+function parseDefinition(group: IntegrationGroupConfig, text: string): { definition: IntegrationGroupDefinition; rejected: RejectedConnector[] } {
+  let body: { definition?: { connectors?: unknown } } | null;
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    body = null;
+  }
+  const connectors = body?.definition?.connectors;
+  if (!Array.isArray(connectors)) {
+    throw ApplicationFailure.nonRetryable(`Definition at ${displayUrl(groupDefinitionUrl(group))} is invalid: connectors: expected an array of connector definitions`, 'InvalidGroupDefinition');
+  }
+  return splitDefinition(connectors);
+}
+
+/** How long a metadata server may take to answer: well below the activity's timeout, so a retry fits. */
+const fetchTimeoutMs = 10_000;
+/** Definitions kept per worker (by digest): the current one of a few groups; a miss reads it again. */
+const cachedDefinitions = 16;
+
+/**
+ * The group definitions this worker read, by digest of their body, so the activities applying a pass read
+ * each connector's definition here instead of from the workflow's history. A worker that did not read it
+ * (several workers, or a restart) reads it again and checks it is still the same one.
+ */
+export class GroupDefinitions {
+  private readonly byDigest = new Map<string, Map<string, IntegrationConnectorDefinition>>();
+
+  constructor(private readonly credentials: Credentials) {}
+
+  /** Reads the definition; the same one as `knownDigest` answers `unchanged` without parsing it. */
+  async read({ group, knownDigest }: ReadGroupDefinitionRequest): Promise<GroupDefinitionDigests> {
+    const fetched = await fetchDefinitionText(group, this.credentials);
+    if (!fetched.found) return { outcome: 'not-found', reason: fetched.reason };
+    const digest = createHash('sha256').update(fetched.text).digest('base64url');
+    if (digest === knownDigest && this.byDigest.has(digest)) return { outcome: 'unchanged' };
+    const { definition, rejected } = parseDefinition(group, fetched.text);
+    this.remember(digest, definition);
+    return { outcome: 'found', digest, connectors: definition.connectors.map((connector) => [connector.connectorName, definitionDigest(connector)]), rejected };
+  }
+
+  /** The connectors' definitions of the definition with this digest; fails with DefinitionChanged when it is no longer the one served. */
+  async connectors(group: IntegrationGroupConfig, digest: string): Promise<Map<string, IntegrationConnectorDefinition>> {
+    const known = this.byDigest.get(digest);
+    if (known) return known;
+    const fetched = await fetchDefinitionText(group, this.credentials);
+    const current = fetched.found ? createHash('sha256').update(fetched.text).digest('base64url') : null;
+    if (!fetched.found || current !== digest) {
+      throw ApplicationFailure.nonRetryable(`The definition of group ${group.integrationGroupQualifiedName} changed while it was applied`, DefinitionChanged);
+    }
+    return this.remember(digest, parseDefinition(group, fetched.text).definition);
+  }
+
+  private remember(digest: string, definition: IntegrationGroupDefinition): Map<string, IntegrationConnectorDefinition> {
+    const connectors = new Map(definition.connectors.map((connector) => [connector.connectorName, connector]));
+    this.byDigest.delete(digest);
+    this.byDigest.set(digest, connectors);
+    if (this.byDigest.size > cachedDefinitions) this.byDigest.delete(this.byDigest.keys().next().value!);
+    return connectors;
+  }
+}
+
 /** Reads group definitions over HTTP, from this Tether or another one. */
-export function createDaemonMetadataActivities({ credentials }: DaemonMetadataDeps) {
+export function createDaemonMetadataActivities({ credentials, definitions }: DaemonMetadataDeps & { definitions: GroupDefinitions }) {
   return {
-    /** 404 means "no such group" (the reconciler runs nothing); anything else unexpected fails the read. */
+    /** The whole definition, for reconciler runs from before chunkedPassesPatch (a local activity). */
     async fetchGroupDefinition(group: IntegrationGroupConfig): Promise<FetchedDefinition> {
-      const url = displayUrl(groupDefinitionUrl(group));
-      let answer;
-      try {
-        // The admin token goes to the configured metadata server's origin and nowhere else: no cross-origin redirects.
-        answer = await fetchWithinOrigin(groupDefinitionUrl(group), {
-          headers: { accept: 'application/json', authorization: `Bearer ${credentials.adminToken}` },
-          signal: AbortSignal.timeout(10_000),
-        });
-      } catch (err) {
-        throw new Error(`Metadata server ${url} did not answer: ${(err as Error).message}`);
-      }
-      const { response } = answer;
-      if (answer.refusedRedirect) {
-        await response.body?.cancel();
-        throw ApplicationFailure.nonRetryable(`Metadata server ${refusedRedirectMessage('GET', answer.url, response, answer.refusedRedirect)}`, 'MetadataRedirectRefused');
-      }
-      if (response.status === 404) return { found: false, reason: `Group ${group.integrationGroupQualifiedName} is not defined on ${group.omagserverName}` };
-      if (!response.ok) {
-        const failure = `Metadata server ${url} answered ${response.status}`;
-        // Refused credentials will not get better by asking again.
-        if (response.status === 401 || response.status === 403) throw ApplicationFailure.nonRetryable(`${failure}: it must accept this Tether's admin token`, 'MetadataAccessRefused');
-        throw new Error(failure);
-      }
-      const body = (await response.json()) as { definition?: { connectors?: unknown } } | null;
-      const connectors = body?.definition?.connectors;
-      if (!Array.isArray(connectors)) {
-        throw ApplicationFailure.nonRetryable(`Definition at ${url} is invalid: connectors: expected an array of connector definitions`, 'InvalidGroupDefinition');
-      }
-      return { found: true, ...splitDefinition(connectors) };
+      const fetched = await fetchDefinitionText(group, credentials);
+      if (!fetched.found) return fetched;
+      return { found: true, ...parseDefinition(group, fetched.text) };
+    },
+
+    /** Reads the definition and answers with digests only (a regular activity: its result is in the reconciler's history). */
+    async readGroupDefinition(request: ReadGroupDefinitionRequest): Promise<GroupDefinitionDigests> {
+      return definitions.read(request);
     },
   };
 }

@@ -9,7 +9,7 @@ import { spiDepsFor } from '../spi/request';
 import { createActionActivities } from './actions';
 import { createDaemonConnectorActivities } from './daemon-connectors';
 import { createDaemonLifecycleActivities } from './daemon-lifecycle';
-import { createDaemonMetadataActivities } from './daemon-metadata';
+import { createDaemonMetadataActivities, GroupDefinitions } from './daemon-metadata';
 import { createPlatformActivities, spiHandlerFor } from './platform-link';
 
 /** What activities may use: the connector registry, a Temporal client (to start or signal runs), settings, credentials, logs. */
@@ -25,10 +25,12 @@ export interface ActivityDeps {
 
 /** All activities of the Tether worker, built from their dependencies. */
 export function createActivities(deps: ActivityDeps) {
+  // Read by the reconciler's definition read and by the activities applying its changes.
+  const definitions = new GroupDefinitions(deps.credentials);
   return {
     ...createActionActivities(deps),
-    ...createDaemonLifecycleActivities(deps),
-    ...createDaemonMetadataActivities(deps),
+    ...createDaemonLifecycleActivities({ ...deps, definitions }),
+    ...createDaemonMetadataActivities({ ...deps, definitions }),
     ...createDaemonConnectorActivities(deps),
     ...createPlatformActivities({
       settings: deps.settings,

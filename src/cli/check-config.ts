@@ -43,5 +43,8 @@ export async function runCheckConfig(file: string | undefined, env: NodeJS.Proce
   }
   const connectors = registry.list();
   const instances = connectors.reduce((count, connector) => count + connector.instances.length, 0);
-  console.log(`${path}: OK — ${connectors.length} connector${connectors.length === 1 ? '' : 's'} (${connectors.map((c) => c.definition.path).join(', ')}), ${instances} connection instance${instances === 1 ? '' : 's'}; settings OK.`);
+  // What tenant code may reach, for the operator to audit: instances whose behaviours list admits some scope.
+  const open = connectors.flatMap((c) => c.instances.filter((instance) => instance.behaviours?.length).map((instance) => `${c.definition.path}/${instance.id} (${instance.behaviours!.join(', ')})`));
+  const behaviours = open.length === 0 ? 'none open to behaviours' : `open to behaviours: ${open.join('; ')}`;
+  console.log(`${path}: OK — ${connectors.length} connector${connectors.length === 1 ? '' : 's'} (${connectors.map((c) => c.definition.path).join(', ')}), ${instances} connection instance${instances === 1 ? '' : 's'} (${behaviours}); settings OK.`);
 }

@@ -144,7 +144,10 @@ export interface ReconcilerInput {
   serverName: string;
   group: IntegrationGroupConfig;
   pollIntervalSeconds: number;
+  /** Runs from before {@link chunkedPassesPatch} carried each connector's whole definition; read as digests. */
   managed?: ManagedConnector[];
+  /** The connectors the reconciler runs: name and digest of the definition each was given. */
+  managedDigests?: [connectorName: string, digest: string][];
   lastDefinitionError?: string | null;
   lastReconciledAt?: string | null;
   rejected?: RejectedConnector[];
@@ -152,7 +155,7 @@ export interface ReconcilerInput {
 
 export interface GroupStatus {
   group: IntegrationGroupConfig;
-  connectors: ManagedConnector[];
+  connectors: { connectorName: string; workflowId: string; definitionDigest: string }[];
   /** Why the last read of the definition failed (the running connectors are kept meanwhile). */
   lastDefinitionError: string | null;
   lastReconciledAt: string | null;
@@ -167,6 +170,42 @@ export interface ReconcileResult {
   stopped: string[];
   definitionError: string | null;
 }
+
+/**
+ * Patch id of reconciler passes that keep the group definition out of the history: a regular activity reads it
+ * and returns only each connector's name and digest; activities over chunks of names start and stop the
+ * connectors, reading the definitions themselves. Before it, one local activity returned the whole definition
+ * (a ~2 MB marker at 10,000 connectors, every poll) and another applied every change.
+ */
+export const chunkedPassesPatch = 'reconciler-chunked-passes';
+
+/** What a reconciler learns from reading its group's definition: digests, never the definitions themselves. */
+export type GroupDefinitionDigests =
+  /** The definition is the one read last time (same digest): nothing to learn. */
+  | { outcome: 'unchanged' }
+  | { outcome: 'found'; digest: string; connectors: [connectorName: string, digest: string][]; rejected: RejectedConnector[] }
+  | { outcome: 'not-found'; reason: string };
+
+export interface ReadGroupDefinitionRequest {
+  group: IntegrationGroupConfig;
+  /** Digest of the definition the reconciler last read (null: none): an identical one answers `unchanged`. */
+  knownDigest: string | null;
+}
+
+/** One chunk of a pass's changes; the activity reads the definitions of `configure` from the definition with `digest`. */
+export interface ApplyConnectorChunkRequest {
+  serverName: string;
+  group: IntegrationGroupConfig;
+  digest: string | null;
+  /** Connectors to start (first run) with their definition. */
+  start: string[];
+  /** Running connectors to give their changed definition (they restart with it). */
+  reconfigure: string[];
+  stop: string[];
+}
+
+/** Failure type of a chunk whose definition changed since the pass read it: the reconciler reads it again. */
+export const DefinitionChanged = 'DefinitionChanged';
 
 export const reconcilerWorkflowId = (serverName: string, qualifiedName: string) => `reconciler/${serverName}/${qualifiedName}`;
 /** Every reconciler of a server has this id prefix (server names contain no `/`), so one visibility list finds them. */
@@ -203,6 +242,23 @@ export interface IntegrationConnectorInput {
   };
 }
 
+/**
+ * Patch id of connector runs whose refresh activity validates the configuration (a ConnectorConfigError is
+ * CONFIG_FAILED) instead of a local activity before the first refresh: one activity and one workflow task fewer
+ * per start; and which set TetherStateChangedAt with every published state. Before it, a refresh refused for
+ * its configuration was FAILED and restarted.
+ */
+export const refreshValidatesPatch = 'refresh-validates';
+/**
+ * Search attribute (Datetime): when an integration connector run last published its state (its memo), so GET
+ * …/status lists only the runs changed since its last read. Spelled out here rather than with the SDK's
+ * defineSearchAttributeKey, which workflow code cannot import; search-attributes.ts lists it with the others.
+ */
+export const TetherStateChangedAt = { name: 'TetherStateChangedAt', type: 'DATETIME' } as const;
+
+/** Failure type of a refresh refused for its configuration (CONFIG_FAILED: no restart will fix it). */
+export const ConnectorConfigError = 'ConnectorConfigError';
+
 /** Every integration connector of a server has this id prefix (server names contain no `/`). */
 export const integrationConnectorWorkflowIdPrefix = (serverName: string) => `integration/${serverName}/`;
 export const integrationConnectorWorkflowId = (serverName: string, qualifiedName: string, connectorName: string) =>
@@ -228,5 +284,25 @@ export function canonicalJson(value: unknown): string {
   }
   return JSON.stringify(value) ?? 'null';
 }
+
+/**
+ * A short digest of a text (cyrb53: 53 bits, as 14 hex digits): tells definitions apart in workflow code, which
+ * cannot use node:crypto. Not a security boundary: a collision only means a changed definition goes unnoticed.
+ */
+export function contentDigest(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0');
+}
+
+/** The digest by which a reconciler knows which definition a connector was given. */
+export const definitionDigest = (definition: IntegrationConnectorDefinition) => contentDigest(canonicalJson(definition));
 
 export const sameDefinition = (a: IntegrationConnectorDefinition, b: IntegrationConnectorDefinition) => canonicalJson(a) === canonicalJson(b);

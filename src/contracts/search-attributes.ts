@@ -1,6 +1,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { TetherStateChangedAt } from './daemon-workflows';
 
-/** Keyword search attributes every Tether run carries, so the Temporal UI and the executions API filter runs. */
+/** Search attributes Tether runs carry (Keyword unless said), so the Temporal UI and the executions API filter runs. */
 export const TetherKind = defineSearchAttributeKey('TetherKind', SearchAttributeType.KEYWORD);
 export const TetherConnector = defineSearchAttributeKey('TetherConnector', SearchAttributeType.KEYWORD);
 export const TetherAction = defineSearchAttributeKey('TetherAction', SearchAttributeType.KEYWORD);
@@ -12,6 +13,9 @@ export const TetherReplayOf = defineSearchAttributeKey('TetherReplayOf', SearchA
 export const TetherTenant = defineSearchAttributeKey('TetherTenant', SearchAttributeType.KEYWORD);
 export const TetherEnvironment = defineSearchAttributeKey('TetherEnvironment', SearchAttributeType.KEYWORD);
 
+/** Datetime; defined with the daemon's workflow contracts, since connector workflows set it. */
+export { TetherStateChangedAt };
+
 export const tetherSearchAttributeKeys = [
   TetherKind,
   TetherConnector,
@@ -21,6 +25,7 @@ export const tetherSearchAttributeKeys = [
   TetherReplayOf,
   TetherTenant,
   TetherEnvironment,
+  TetherStateChangedAt,
 ] as const;
 
 /** Values of TetherKind. */

@@ -17,7 +17,7 @@ import {
   type ReconcileResult,
 } from '../contracts/daemon-workflows';
 import type { IntegrationConnectorDefinition } from '../contracts/metadata';
-import { TetherKind } from '../contracts/search-attributes';
+import { TetherKind, TetherStateChangedAt } from '../contracts/search-attributes';
 import type { integrationDaemon } from '../workflows/integration-daemon';
 import { isWorkflowNotFound, toApiError } from './workflow-errors';
 
@@ -37,21 +37,39 @@ export interface DaemonSnapshot {
 
 /** No read waits longer than this, whatever state Temporal is in (issue #13: status never hangs). */
 const readDeadlineMs = 10_000;
-/**
- * Listing 10,000 connectors costs seconds on SQLite visibility (about 0.1–1 ms a row, measured; one page of 1,000
- * is one round trip). A server with more connectors than one page answers status from its latest snapshot (while
- * younger than the next bound) and reads a newer one meanwhile, one read at a time; smaller ones are read afresh.
- */
-const servedFromSnapshotAbove = 1_000;
-const servedWhileYoungerThanMs = 10_000;
-/** Servers whose snapshots are kept (most recently asked); a bound, since server names come from requests. */
-const cachedServers = 256;
 /** Visibility's largest page: 10,000 connectors are ten pages. */
 const listPageSize = 1_000;
+/**
+ * How far back each incremental read of a server's connectors looks before the previous read began: covers
+ * visibility's lag behind the runs (and clock skew between this process and Temporal's) so no change is missed.
+ */
+const changeOverlapMs = 10_000;
+/** A full read now and then, so a change visibility showed too late for the overlap is not kept for ever. */
+const fullReadEveryMs = 5 * 60_000;
+/** Servers whose connector index is kept (most recently asked); a bound, since server names come from requests. */
+const indexedServers = 64;
+
+/** One server's connectors as last read: kept up to date by listing only the runs changed since. */
+interface ConnectorIndex {
+  runs?: Map<string, ConnectorSnapshot>;
+  /** When (this process's clock) the last read began and the last full read began. */
+  readStartedAt: number;
+  fullReadStartedAt: number;
+  reading?: Promise<Map<string, ConnectorSnapshot>>;
+  /** The read after the current one, for the calls that arrived while it was going. */
+  next?: Promise<Map<string, ConnectorSnapshot>>;
+}
+
+/** One listed run: enough to tell running from closed (a continued-as-new workflow lists both its runs). */
+interface ListedRun<T> {
+  workflowId: string;
+  running: boolean;
+  state: T | undefined;
+}
 
 /** The API's view of the daemon workflows of one Temporal namespace: configure, read, and reach the connectors. */
 export class DaemonClient {
-  private readonly snapshots = new Map<string, { latest?: DaemonSnapshot; reading?: Promise<DaemonSnapshot> }>();
+  private readonly indexes = new Map<string, ConnectorIndex>();
 
   constructor(
     private readonly client: Client,
@@ -109,56 +127,90 @@ export class DaemonClient {
   }
 
   /**
-   * The server's status for GET …/status: a fresh read, unless it has many connectors: then the latest
-   * snapshot while it is young enough, a newer one being read meanwhile. `readAt` tells how old the answer is.
+   * The server's status for GET …/status in three reads: the daemon's memo (describe), its reconcilers' memos (one
+   * list), and its connectors: the first time one list of all of them, then only the runs changed since
+   * (TetherStateChangedAt), so a server of 10,000 idle connectors costs a few rows per read. Nothing here waits on a worker.
    */
   async snapshot(serverName: string): Promise<DaemonSnapshot> {
-    const entry = this.snapshots.get(serverName) ?? {};
-    // Most recently asked last, so the first key is the one to forget.
-    this.snapshots.delete(serverName);
-    this.snapshots.set(serverName, entry);
-    if (this.snapshots.size > cachedServers) this.snapshots.delete(this.snapshots.keys().next().value!);
-    const read = () =>
-      this.readSnapshot(serverName).then((snapshot) => {
-        // Only large servers' snapshots are kept (and only 256 of them): small ones are read afresh anyway.
-        entry.latest = snapshot.connectors.length > servedFromSnapshotAbove ? snapshot : undefined;
-        return snapshot;
-      });
-    const { latest } = entry;
-    if (!latest || Date.now() - latest.readAt > servedWhileYoungerThanMs) return read();
-    // The background read's failure is the next request's to report.
-    entry.reading ??= read().finally(() => (entry.reading = undefined));
-    entry.reading.catch(() => undefined);
-    return latest;
-  }
-
-  /**
-   * The server's whole status in three reads, whatever the number of connectors: the daemon's memo (describe) and
-   * two visibility lists (reconcilers, connectors) carrying each run's published memo. Nothing here waits on a worker.
-   */
-  async readSnapshot(serverName: string): Promise<DaemonSnapshot> {
     const [daemon, reconcilers, connectors] = await Promise.all([
       this.groups(serverName),
-      this.listPublished<PublishedGroupState>('group-reconciler', reconcilerWorkflowIdPrefix(serverName)),
-      this.listPublished<PublishedConnectorState>('integration-connector', integrationConnectorWorkflowIdPrefix(serverName)),
+      this.listRuns<PublishedGroupState>(`${TetherKind.name} = 'group-reconciler' AND WorkflowId STARTS_WITH '${reconcilerWorkflowIdPrefix(serverName)}' AND ExecutionStatus = 'Running'`),
+      this.connectorIndex(serverName),
     ]);
     return {
       ...daemon,
-      reconcilers: new Map(reconcilers.map(({ state }) => [state.group.integrationGroupQualifiedName, state])),
-      connectors: connectors.map(({ workflowId, state }) => ({ ...state, workflowId })),
+      reconcilers: new Map(reconcilers.flatMap(({ state }) => (state ? [[state.group.integrationGroupQualifiedName, state] as const] : []))),
+      connectors: [...connectors.values()],
       readAt: Date.now(),
     };
   }
 
-  /** Running runs of a kind under an id prefix, with their published state (runs that have published nothing yet are skipped). */
-  private async listPublished<T>(kind: string, idPrefix: string): Promise<{ workflowId: string; state: T }[]> {
+  /**
+   * The server's connectors (running runs that published a state), by workflow id, from a read that began after this
+   * call: one read at a time per server, the next one shared by every call that arrived meanwhile.
+   */
+  private connectorIndex(serverName: string): Promise<Map<string, ConnectorSnapshot>> {
+    const index = this.indexes.get(serverName) ?? { readStartedAt: 0, fullReadStartedAt: 0 };
+    // Most recently asked last, so the first key is the one to forget.
+    this.indexes.delete(serverName);
+    this.indexes.set(serverName, index);
+    if (this.indexes.size > indexedServers) this.indexes.delete(this.indexes.keys().next().value!);
+    const read = () => {
+      const reading = this.readConnectors(serverName, index).finally(() => {
+        if (index.reading === reading) index.reading = undefined;
+      });
+      index.reading = reading;
+      return reading;
+    };
+    if (!index.reading) return read();
+    index.next ??= index.reading
+      .catch(() => undefined)
+      .then(() => {
+        index.next = undefined;
+        return read();
+      });
+    return index.next;
+  }
+
+  private async readConnectors(serverName: string, index: ConnectorIndex): Promise<Map<string, ConnectorSnapshot>> {
+    const startedAt = Date.now();
     // Server names contain no quotes or backslashes (names.ts), so the prefix is safe inside the literal.
-    const query = `${TetherKind.name} = '${kind}' AND WorkflowId STARTS_WITH '${idPrefix}' AND ExecutionStatus = 'Running'`;
+    const ofServer = `${TetherKind.name} = 'integration-connector' AND WorkflowId STARTS_WITH '${integrationConnectorWorkflowIdPrefix(serverName)}'`;
+    const full = !index.runs || startedAt - index.fullReadStartedAt > fullReadEveryMs;
+    let runs: Map<string, ConnectorSnapshot>;
+    if (full) {
+      runs = new Map();
+      for (const run of await this.listRuns<PublishedConnectorState>(`${ofServer} AND ExecutionStatus = 'Running'`)) {
+        if (run.state) runs.set(run.workflowId, { ...run.state, workflowId: run.workflowId });
+      }
+    } else {
+      // Changed since the last read: a new state, a new run (continue-as-new carries the old state), a closed run
+      // (a running one's CloseTime is the far future in SQL visibility), or a run from before TetherStateChangedAt
+      // (refreshValidatesPatch), which is read every time.
+      const since = new Date(index.readStartedAt - changeOverlapMs).toISOString();
+      const changed = await this.listRuns<PublishedConnectorState>(
+        `${ofServer} AND (${TetherStateChangedAt.name} >= '${since}' OR ${TetherStateChangedAt.name} IS NULL OR StartTime >= '${since}' OR (ExecutionStatus != 'Running' AND CloseTime >= '${since}'))`,
+      );
+      runs = new Map(index.runs);
+      const running = new Set(changed.filter((run) => run.running).map((run) => run.workflowId));
+      for (const run of changed) {
+        if (run.running && run.state) runs.set(run.workflowId, { ...run.state, workflowId: run.workflowId });
+        // Closed, with no run of the same id going on: stopped, or its group removed.
+        else if (!running.has(run.workflowId)) runs.delete(run.workflowId);
+      }
+    }
+    index.runs = runs;
+    index.readStartedAt = startedAt;
+    if (full) index.fullReadStartedAt = startedAt;
+    return runs;
+  }
+
+  /** Runs matching a visibility query, with their published state (absent: nothing published yet). */
+  private async listRuns<T>(query: string): Promise<ListedRun<T>[]> {
     return this.client.withDeadline(Date.now() + readDeadlineMs, async () => {
-      const found: { workflowId: string; state: T }[] = [];
+      const found: ListedRun<T>[] = [];
       for await (const execution of this.client.workflow.list({ query, pageSize: listPageSize }) as AsyncIterable<WorkflowExecutionInfo>) {
-        const state = execution.memo?.[publishedStateMemoKey] as T | undefined;
-        if (state) found.push({ workflowId: execution.workflowId, state });
+        found.push({ workflowId: execution.workflowId, running: execution.status.name === 'RUNNING', state: execution.memo?.[publishedStateMemoKey] as T | undefined });
       }
       return found;
     });
@@ -166,7 +218,7 @@ export class DaemonClient {
 
   /** Runs of the named connector (or of all connectors) of a server, from a fresh read of the published state. */
   async connectorsNamed(serverName: string, connectorName?: string): Promise<ConnectorSnapshot[]> {
-    const { connectors } = await this.readSnapshot(serverName);
+    const { connectors } = await this.snapshot(serverName);
     return connectors.filter((connector) => connectorName === undefined || connector.connectorName === connectorName);
   }
 

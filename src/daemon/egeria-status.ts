@@ -102,6 +102,6 @@ export function groupSummary(config: IntegrationGroupConfig, snapshot: DaemonSna
 /** IntegrationDaemonStatus: integrationGroupSummaries, left out when there are none (its getter answers null for an empty list). */
 export function daemonStatus(snapshot: DaemonSnapshot, release: EgeriaRelease = '5') {
   const summaries = snapshot.groups.map((group) => groupSummary(group, snapshot, release));
-  // Tether's additions: when the published state was read (status may answer from a snapshot up to 10 s old), and the daemon's last failure.
+  // Tether's additions: when the published state was read (connectors: brought up to date by that read), and the daemon's last failure.
   return withoutNulls({ integrationGroupSummaries: summaries.length ? summaries : undefined, statusReadAt: snapshot.readAt, lastSyncError: snapshot.lastSyncError });
 }

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { createConnection, createServer } from 'node:net';
 import { tetherSearchAttributeKeys } from '../contracts/search-attributes';
+import { cliType } from './namespace-setup';
 import { spawnGuarded } from '../runtime/guarded-process';
 
 export interface DevServerOptions {
@@ -70,7 +71,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     '--dynamic-config-value',
     'system.enableActivityEagerExecution=true',
   ];
-  for (const key of tetherSearchAttributeKeys) args.push('--search-attribute', `${key.name}=Keyword`);
+  for (const key of tetherSearchAttributeKeys) args.push('--search-attribute', `${key.name}=${cliType[key.type]}`);
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);
   if (uiPort === null) args.push('--headless');
   else args.push('--ui-port', String(uiPort));

@@ -23,8 +23,8 @@ const indexedType: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValu
   DATETIME: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
   KEYWORD_LIST: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 };
-/** How the `temporal` CLI spells each type in `--type`. */
-const cliType: Record<SearchAttributeType, string> = {
+/** How the `temporal` CLI spells each type in `--type` (and `start-dev --search-attribute Name=Type`). */
+export const cliType: Record<SearchAttributeType, string> = {
   TEXT: 'Text',
   KEYWORD: 'Keyword',
   INT: 'Int',

@@ -1,15 +1,29 @@
-import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, upsertMemo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import type { createDaemonConnectorActivities } from '../activities/daemon-connectors';
 import type { ConnectorStatusValue } from '../contracts/daemon';
 import {
   canonicalJson,
   configureConnectorSignal,
+  ConnectorConfigError,
   getConnectorDefinitionQuery,
   getConnectorStatusQuery,
   initialConnectorStatus,
   publishedStateMemoKey,
   publishStatePatch,
   refreshConnectorSignal,
+  refreshValidatesPatch,
   restartConnectorSignal,
   sameDefinition,
   stopConnectorSignal,
@@ -17,6 +31,7 @@ import {
   type ConnectorStatus,
   type IntegrationConnectorInput,
   type PublishedConnectorState,
+  TetherStateChangedAt,
 } from '../contracts/daemon-workflows';
 import { defaultRestartPolicy } from '../contracts/metadata-store';
 import { failureMessage } from './failure-message';
@@ -24,6 +39,7 @@ import { historyIsLong } from './history-length';
 
 type ConnectorActivities = ReturnType<typeof createDaemonConnectorActivities>;
 
+/** Runs from before refreshValidatesPatch only. */
 const { validateIntegrationConnector } = proxyLocalActivities<ConnectorActivities>({
   startToCloseTimeout: '10s',
   retry: { maximumAttempts: 3 },
@@ -41,11 +57,17 @@ const iso = (epochMs: number) => new Date(epochMs).toISOString();
 const initializeBoundMs = 60_000;
 const refreshBoundMs = 5 * 60_000 + 30_000;
 
+/** A refresh refused because the configuration is invalid: only a new definition (or a manual restart) helps. */
+const isConfigError = (err: unknown) => err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === ConnectorConfigError;
+
 /**
  * One integration connector: validates its configuration, refreshes every refreshIntervalSeconds, restarts
  * itself on its restart policy after a failure, waits for a fixed definition after a configuration error.
  */
 export async function integrationConnector(input: IntegrationConnectorInput): Promise<void> {
+  // Decided once per run (see refreshValidatesPatch): runs from before it keep validating in a local activity
+  // and do not publish TetherStateChangedAt (the status reader lists those every time).
+  const refreshValidates = patched(refreshValidatesPatch);
   let definition = input.definition;
   const carried = input.carried;
   const status: ConnectorStatus = carried?.status ?? initialConnectorStatus(definition.connectorName, definition.connectorType, iso(Date.now()));
@@ -78,7 +100,10 @@ export async function integrationConnector(input: IntegrationConnectorInput): Pr
     const key = canonicalJson(state);
     if (key === lastPublished) return;
     lastPublished = key;
-    upsertMemo({ [publishedStateMemoKey]: { ...state, publishedAt: Date.now() } satisfies PublishedConnectorState });
+    const publishedAt = Date.now();
+    upsertMemo({ [publishedStateMemoKey]: { ...state, publishedAt } satisfies PublishedConnectorState });
+    // Lets the status reader list only the runs that changed since its last read.
+    if (refreshValidates) upsertSearchAttributes([{ key: TetherStateChangedAt, value: new Date(publishedAt) }]);
   };
   setHandler(configureConnectorSignal, (next) => {
     if (sameDefinition(next, definition)) return;
@@ -140,6 +165,11 @@ export async function integrationConnector(input: IntegrationConnectorInput): Pr
     }
     switch (phase) {
       case 'initialize': {
+        if (refreshValidates) {
+          // The refresh checks the configuration first: one activity and one workflow task fewer per start.
+          phase = 'refresh';
+          break;
+        }
         publish();
         let validation;
         try {
@@ -182,6 +212,14 @@ export async function integrationConnector(input: IntegrationConnectorInput): Pr
           wakeAt = Date.now() + definition.refreshIntervalSeconds * 1000;
           phase = 'idle';
         } catch (err) {
+          if (refreshValidates && isConfigError(err)) {
+            // Restarting cannot fix a bad definition: wait for a new one (or a manual restart after a deploy).
+            status.failingExceptionMessage = failureMessage(err);
+            status.nextRestartAt = null;
+            setStatus('CONFIG_FAILED');
+            phase = 'config-wait';
+            break;
+          }
           fail('FAILED', failureMessage(err));
         }
         break;

@@ -75,10 +75,10 @@ test('tether check-config loads the TypeScript plugin and a JavaScript one as a 
   mkdirSync(join(project, 'connectors', 'greeting'), { recursive: true });
   copyFileSync(join(repo, 'test', 'config', 'fixtures', 'greeting-connector.js'), join(project, 'connectors', 'greeting', 'index.js'));
   const snippet = readFileSync(join(project, 'connectors', 'acme', 'tether.config.snippet.yaml'), 'utf8');
-  writeFileSync(join(project, 'tether.config.yaml'), `${snippet}  - use: ./connectors/greeting/index.js\n    connectionInstances: [{ id: EN, name: English }]\n`);
+  writeFileSync(join(project, 'tether.config.yaml'), `${snippet}  - use: ./connectors/greeting/index.js\n    connectionInstances: [{ id: EN, name: English, behaviours: ["acme/*"] }]\n`);
   const ok = await tether(['check-config'], { ...process.env, ACME_API_KEY: 'k' });
   expect(ok.stderr).toBe('');
-  expect(ok.stdout).toContain('tether.config.yaml: OK — 2 connectors (acme, greeting), 2 connection instances');
+  expect(ok.stdout).toContain('tether.config.yaml: OK — 2 connectors (acme, greeting), 2 connection instances (open to behaviours: greeting/EN (acme/*)); settings OK.');
   expect(ok.code).toBe(0);
 }, 60_000);
 

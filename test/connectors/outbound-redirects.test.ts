@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { createDaemonMetadataActivities } from '../../src/activities/daemon-metadata';
+import { createDaemonMetadataActivities, GroupDefinitions } from '../../src/activities/daemon-metadata';
 import { loadConnectorRegistry } from '../../src/config/connectors';
 import { httpPollConnector } from '../../src/connectors/http-poll';
 import { SecretStore } from '../../src/connectors/secrets';
@@ -146,7 +146,7 @@ describe('outbound HTTP follows redirects only within the origin it called (two 
   });
 
   it("metadata client: a redirect to another origin is refused, so this Tether's admin token stays with the configured server", async () => {
-    const { fetchGroupDefinition } = createDaemonMetadataActivities({ credentials: testCredentials });
+    const { fetchGroupDefinition } = createDaemonMetadataActivities({ credentials: testCredentials, definitions: new GroupDefinitions(testCredentials) });
     const group = { class: 'IntegrationGroupConfig' as const, omagserverPlatformRootURL: a.url, omagserverName: 'md', integrationGroupQualifiedName: 'g' };
     await expect(fetchGroupDefinition(group)).rejects.toThrow(`Metadata server ${refusal(`GET ${a.url}/metadata/servers/md/integration-groups/g`, 302)}`);
     expect(a.seen[0]!.headers.authorization).toBe(`Bearer ${testCredentials.adminToken}`);

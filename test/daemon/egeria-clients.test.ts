@@ -155,9 +155,11 @@ describe('Tether driven by real Egeria clients (Egeria 4.2 Java jars, pyegeria 1
     // Restarted by name, then again with its new configuration properties.
     await waitFor(async () => (await api.connectors())['stock-poll']?.restartCount === 2, { what: 'stock-poll restarted by name and reconfigured' });
     expect((await api.connectors())['orders-poll']!.restartCount).toBe(0);
-    // stock-poll: its first refresh, then one per restart (by name, then with new properties); none from orders' refresh.
-    await waitFor(() => peer.hits(stockPath).length === 3, { what: 'stock-poll refreshed after each restart' });
+    // stock-poll refreshes again after its restarts (a restart overtaken by the next may skip its refresh); orders-poll
+    // is untouched by them: still its first refresh and the named one.
+    await waitFor(() => peer.hits(stockPath).length >= 2, { what: 'stock-poll refreshed after its restart' });
     expect(peer.hits(ordersPath)).toHaveLength(2);
+    const stockHits = peer.hits(stockPath).length;
 
     // Unknown names: Egeria's InvalidParameterException, rebuilt by Egeria's RESTExceptionHandler from Tether's envelope.
     expect(first['refresh no-such-connector']).toMatchObject({
@@ -174,7 +176,7 @@ describe('Tether driven by real Egeria clients (Egeria 4.2 Java jars, pyegeria 1
     // No name: every connector (Egeria's NameRequestBody without a name).
     const [refreshAll] = await java(serverName, [['refresh']]);
     expect(refreshAll).toMatchObject({ ok: true });
-    await waitFor(() => peer.hits(ordersPath).length === 3 && peer.hits(stockPath).length === 4, { what: 'every connector refreshed' });
+    await waitFor(() => peer.hits(ordersPath).length === 3 && peer.hits(stockPath).length > stockHits, { what: 'every connector refreshed' });
 
     const second = await java(serverName, [
       ['configureAll', group, metadataServer, tether.url, other, metadataServer, tether.url],

@@ -1,40 +1,64 @@
 import type { Client } from '@temporalio/client';
-import { DaemonClient, type DaemonSnapshot } from '../../src/daemon/daemon-client';
+import { DaemonClient } from '../../src/daemon/daemon-client';
 
-/** Pure unit test of when GET status reads afresh and when it answers from the latest snapshot (the reads are counted, not performed). */
-class CountingDaemonClient extends DaemonClient {
-  reads = 0;
-  constructor(private readonly connectorCount: number) {
-    super({} as Client, 'unused', 5);
-  }
-  override async readSnapshot(): Promise<DaemonSnapshot> {
-    this.reads++;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const connectors = Array.from({ length: this.connectorCount }, () => ({}) as DaemonSnapshot['connectors'][number]);
-    return { groups: [], lastSyncError: null, reconcilers: new Map(), connectors, readAt: Date.now() };
-  }
+/**
+ * Pure unit test of how GET status keeps a server's connectors up to date: one list of every running connector
+ * first, then lists of the runs changed since. Visibility is a canned list here (each query is recorded); the
+ * queries themselves run against Temporal in the daemon's integration tests.
+ */
+type Run = { workflowId: string; status: 'RUNNING' | 'COMPLETED'; state?: { connectorName: string; connectorStatus: string } };
+
+function fakeTemporal() {
+  const queries: string[] = [];
+  let answer: Run[] = [];
+  const client = {
+    withDeadline: (_deadline: number, fn: () => Promise<unknown>) => fn(),
+    workflow: {
+      getHandle: () => ({ describe: async () => ({ memo: { tetherState: { groups: [], lastSyncError: null } } }) }),
+      async *list({ query }: { query: string }) {
+        queries.push(query);
+        if (query.includes("'group-reconciler'")) return;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        for (const run of answer) yield { workflowId: run.workflowId, status: { name: run.status }, memo: run.state ? { tetherState: run.state } : {} };
+      },
+    },
+  };
+  return { client: client as unknown as Client, queries: () => queries.filter((q) => q.includes("'integration-connector'")), answer: (runs: Run[]) => (answer = runs) };
 }
 
-describe('status snapshots', () => {
-  it('reads a server of up to 1,000 connectors afresh on every request', async () => {
-    const daemons = new CountingDaemonClient(1_000);
-    await daemons.snapshot('small');
-    await daemons.snapshot('small');
-    expect(daemons.reads).toBe(2);
+const running = (name: string, connectorStatus: string): Run => ({ workflowId: `integration/s/g/${name}`, status: 'RUNNING', state: { connectorName: name, connectorStatus } });
+const statuses = async (daemons: DaemonClient) => Object.fromEntries((await daemons.snapshot('s')).connectors.map((c) => [c.connectorName, c.connectorStatus]));
+
+describe('status of a server’s connectors', () => {
+  it('lists every running connector once, then only the runs changed since the previous read', async () => {
+    const temporal = fakeTemporal();
+    const daemons = new DaemonClient(temporal.client, 'unused', 5);
+    temporal.answer([running('a', 'RUNNING'), running('b', 'REFRESHING'), running('c', 'RUNNING')]);
+    expect(await statuses(daemons)).toEqual({ a: 'RUNNING', b: 'REFRESHING', c: 'RUNNING' });
+    expect(temporal.queries()[0]).toContain("ExecutionStatus = 'Running'");
+
+    // b changed; c was stopped (its run closed); a continued as new (both runs listed, the new one running).
+    temporal.answer([
+      running('b', 'RUNNING'),
+      { ...running('c', 'RUNNING'), status: 'COMPLETED' },
+      { ...running('a', 'RUNNING'), status: 'COMPLETED' },
+      running('a', 'RUNNING'),
+    ]);
+    expect(await statuses(daemons)).toEqual({ a: 'RUNNING', b: 'RUNNING' });
+    expect(temporal.queries()[1]).toMatch(/TetherStateChangedAt >= '[^']+' OR TetherStateChangedAt IS NULL OR StartTime >= '[^']+' OR \(ExecutionStatus != 'Running' AND CloseTime >= '[^']+'\)\)/);
   });
 
-  it('answers a larger server from its latest snapshot at once, reading one newer snapshot at a time meanwhile', async () => {
-    const daemons = new CountingDaemonClient(10_000);
-    const first = await daemons.snapshot('large');
-    expect(daemons.reads).toBe(1);
-    const [second, third] = await Promise.all([daemons.snapshot('large'), daemons.snapshot('large')]);
-    // Both answered with the snapshot already read; one background read started for both.
-    expect(second).toBe(first);
-    expect(third).toBe(first);
-    expect(daemons.reads).toBe(2);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const fourth = await daemons.snapshot('large');
-    expect(fourth).not.toBe(first);
-    expect(fourth.readAt).toBeGreaterThanOrEqual(first.readAt);
+  it('answers each call from a read that began after it, one read at a time, shared by the calls waiting', async () => {
+    const temporal = fakeTemporal();
+    const daemons = new DaemonClient(temporal.client, 'unused', 5);
+    temporal.answer([running('a', 'REFRESHING')]);
+    const first = daemons.snapshot('s');
+    // Arrive while the first read is going: they must not be answered from it (it began before them).
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    temporal.answer([running('a', 'RUNNING')]);
+    const [second, third] = await Promise.all([daemons.snapshot('s'), daemons.snapshot('s'), first]);
+    expect(second.connectors[0]!.connectorStatus).toBe('RUNNING');
+    expect(third.connectors[0]!.connectorStatus).toBe('RUNNING');
+    expect(temporal.queries()).toHaveLength(2);
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { Connection } from '@temporalio/client';
 import { tetherSearchAttributeKeys } from '../../src/contracts/search-attributes';
-import { ensureNamespaceReady, missingSearchAttributes, NamespaceSetupError, registerNamespace } from '../../src/temporal/namespace-setup';
+import { cliType, ensureNamespaceReady, missingSearchAttributes, NamespaceSetupError, registerNamespace } from '../../src/temporal/namespace-setup';
 import { startTestTether, suiteTemporalAddress } from '../support/tether';
 
 /** A namespace of its own on the suite's server, without Tether's search attributes. */
@@ -33,7 +33,7 @@ describe('namespace check at start', () => {
     const namespace = await bareNamespace(connection);
     const error = await startTestTether({ env: { TEMPORAL_NAMESPACE: namespace } }).catch((err: Error) => err);
     expect(error).toBeInstanceOf(NamespaceSetupError);
-    const names = tetherSearchAttributeKeys.map((key) => `--name ${key.name} --type Keyword`).join(' ');
+    const names = tetherSearchAttributeKeys.map((key) => `--name ${key.name} --type ${cliType[key.type]}`).join(' ');
     expect((error as Error).message).toBe(
       `Namespace ${namespace} lacks the search attributes ${tetherSearchAttributeKeys.map((key) => key.name).join(', ')}: ` +
         `run \`temporal operator search-attribute create --address ${address} --namespace ${namespace} ${names}\` or start with TETHER_REGISTER_SEARCH_ATTRIBUTES=true`,
