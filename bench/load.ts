@@ -16,6 +16,8 @@ export class Measurement {
   firstError: string | undefined;
   /** CPU time (user + system) this process spent during the measured segments, all threads: less noisy than latency on a shared machine. */
   processCpuMs = 0;
+  /** Of which this process's main thread (HTTP, the Temporal client, Core callbacks, local activities, the load generator). */
+  mainThreadCpuMs = 0;
   /** The same for the Temporal dev server process (a child), when its pid is known. */
   serverCpuMs = 0;
 
@@ -32,10 +34,14 @@ export class Measurement {
    * CPU per call, net of what the processes burn while no call runs (`idle`, CPU ms per second: pollers, timers, the
    * other variants' idle workers), so a slower variant is not charged more background CPU for taking longer.
    */
-  cpuMsPerCall(idle: IdleCpu): { process: number; server: number } {
+  cpuMsPerCall(idle: IdleCpu): { process: number; mainThread: number; server: number } {
     const seconds = this.elapsedMs / 1000;
     const net = (total: number, perSecond: number) => (this.ops ? Math.max(0, total - perSecond * seconds) / this.ops : NaN);
-    return { process: net(this.processCpuMs, idle.processMsPerSec), server: net(this.serverCpuMs, idle.serverMsPerSec) };
+    return {
+      process: net(this.processCpuMs, idle.processMsPerSec),
+      mainThread: net(this.mainThreadCpuMs, idle.mainThreadMsPerSec),
+      server: net(this.serverCpuMs, idle.serverMsPerSec),
+    };
   }
 
   throughputPerSec(): number {
@@ -48,12 +54,14 @@ const clockTicksPerSecond = 100;
 /** CPU ms per second the bench process and the dev server use with no call in flight. */
 export interface IdleCpu {
   processMsPerSec: number;
+  mainThreadMsPerSec: number;
   serverMsPerSec: number;
 }
 
 /** Measures {@link IdleCpu} over `durationMs` of doing nothing. */
 export async function measureIdleCpu(durationMs: number, serverPid?: number): Promise<IdleCpu> {
   const cpuAtStart = process.cpuUsage();
+  const mainAtStart = mainThreadCpuMs();
   const serverAtStart = serverPid === undefined ? NaN : processCpuMsOf(serverPid);
   const started = performance.now();
   await new Promise((resolve) => setTimeout(resolve, durationMs));
@@ -61,20 +69,26 @@ export async function measureIdleCpu(durationMs: number, serverPid?: number): Pr
   const cpu = process.cpuUsage(cpuAtStart);
   return {
     processMsPerSec: (cpu.user + cpu.system) / 1000 / seconds,
+    mainThreadMsPerSec: (mainThreadCpuMs() - mainAtStart) / seconds,
     serverMsPerSec: serverPid === undefined ? NaN : (processCpuMsOf(serverPid) - serverAtStart) / seconds,
   };
 }
 
-/** CPU milliseconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
-export function processCpuMsOf(pid: number): number {
+/** CPU milliseconds (user + system) used so far, from a /proc stat file (Linux); NaN elsewhere. */
+function cpuMsFromStat(path: string): number {
   try {
     // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
   } catch {
     return NaN;
   }
 }
+
+/** CPU milliseconds a process has used so far. */
+export const processCpuMsOf = (pid: number) => cpuMsFromStat(`/proc/${pid}/stat`);
+/** CPU milliseconds this process's main thread (its task id is the pid) has used so far. */
+const mainThreadCpuMs = () => cpuMsFromStat(`/proc/self/task/${process.pid}/stat`);
 
 /**
  * Runs `operation` from `concurrency` closed-loop lanes until `durationMs` has passed (calls in flight then
@@ -82,6 +96,7 @@ export function processCpuMsOf(pid: number): number {
  */
 export async function runSegment(operation: Operation, concurrency: number, durationMs: number, into?: Measurement, serverPid?: number): Promise<void> {
   const cpuAtStart = process.cpuUsage();
+  const mainAtStart = mainThreadCpuMs();
   const serverCpuAtStart = serverPid === undefined ? NaN : processCpuMsOf(serverPid);
   const started = performance.now();
   const deadline = started + durationMs;
@@ -110,6 +125,7 @@ export async function runSegment(operation: Operation, concurrency: number, dura
     into.elapsedMs += performance.now() - started;
     const cpu = process.cpuUsage(cpuAtStart);
     into.processCpuMs += (cpu.user + cpu.system) / 1000;
+    into.mainThreadCpuMs += mainThreadCpuMs() - mainAtStart;
     if (serverPid !== undefined) into.serverCpuMs += processCpuMsOf(serverPid) - serverCpuAtStart;
     into.firstError ??= firstError;
   }

@@ -19,7 +19,7 @@ export interface RunRow {
    * CPU ms per call of the bench process (all its threads: client, Tether, workers) and of the Temporal dev server,
    * net of their idle CPU: on a shared machine this moves far less than latency does, so it is the A/B figure to trust.
    */
-  cpuMsPerCall: { process: number; server: number };
+  cpuMsPerCall: { process: number; mainThread: number; server: number };
 }
 
 export interface AblationRow extends RunRow {
@@ -70,7 +70,7 @@ export function rowOf(measurement: Measurement, idle: IdleCpu): RunRow {
     throughputPerSec: round(measurement.throughputPerSec(), 1),
     ops: measurement.ops,
     errors: measurement.errors,
-    cpuMsPerCall: { process: round(cpu.process), server: round(cpu.server) },
+    cpuMsPerCall: { process: round(cpu.process), mainThread: round(cpu.mainThread), server: round(cpu.server) },
     ...(measurement.firstError ? { firstError: measurement.firstError } : {}),
   };
 }
@@ -131,9 +131,9 @@ const num = (value: number | null | undefined, digits = 2) => (value === null ||
 /** The one-screen table: every row, the ratios the goals name, the A/B deltas, the daemon line. */
 export function formatTable(report: BenchReport): string {
   const lines: string[] = [];
-  const header = `${'variant'.padEnd(26)}${'c'.padStart(4)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'ops/s'.padStart(9)}${'calls'.padStart(8)}${'err'.padStart(5)}${'cpu ms/call'.padStart(13)}${'server'.padStart(8)}`;
+  const header = `${'variant'.padEnd(26)}${'c'.padStart(4)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'ops/s'.padStart(9)}${'calls'.padStart(8)}${'err'.padStart(5)}${'cpu ms/call'.padStart(13)}${'main'.padStart(7)}${'server'.padStart(8)}`;
   const rowLine = (row: RunRow) =>
-    `${row.variant.padEnd(26)}${String(row.concurrency).padStart(4)}${num(row.p50Ms).padStart(9)}${num(row.p95Ms).padStart(9)}${num(row.p99Ms).padStart(9)}${num(row.throughputPerSec, 0).padStart(9)}${String(row.ops).padStart(8)}${String(row.errors).padStart(5)}${num(row.cpuMsPerCall.process).padStart(13)}${num(row.cpuMsPerCall.server).padStart(8)}`;
+    `${row.variant.padEnd(26)}${String(row.concurrency).padStart(4)}${num(row.p50Ms).padStart(9)}${num(row.p95Ms).padStart(9)}${num(row.p99Ms).padStart(9)}${num(row.throughputPerSec, 0).padStart(9)}${String(row.ops).padStart(8)}${String(row.errors).padStart(5)}${num(row.cpuMsPerCall.process).padStart(13)}${num(row.cpuMsPerCall.mainThread).padStart(7)}${num(row.cpuMsPerCall.server).padStart(8)}`;
   lines.push(header, '-'.repeat(header.length));
   const all = [...report.runs, ...report.ablations].sort((a, b) => a.concurrency - b.concurrency);
   let lastConcurrency: number | undefined;

@@ -171,7 +171,7 @@ async function main(): Promise<void> {
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       settings: { ...args },
-      environment: { ...environment(loadAtStart, stack.temporalCli), ...(idle ? { idleCpuMsPerSec: { process: Math.round(idle.processMsPerSec), server: Math.round(idle.serverMsPerSec) } } : {}) },
+      environment: { ...environment(loadAtStart, stack.temporalCli), ...(idle ? { idleCpuMsPerSec: { process: Math.round(idle.processMsPerSec), mainThread: Math.round(idle.mainThreadMsPerSec), server: Math.round(idle.serverMsPerSec) } } : {}) },
       runs: mainRows.map(({ variant, concurrency, p50Ms, p95Ms, p99Ms, maxMs, meanMs, throughputPerSec, ops, errors, firstError, cpuMsPerCall }) => ({
         variant,
         concurrency,

@@ -6,6 +6,7 @@ import { redactError, redactValue, secretSettingValues } from '../connectors/red
 import type { ConnectorRegistry } from '../connectors/registry';
 import type { HealthReport } from '../connectors/sdk';
 import { recordExecution } from '../metrics';
+import { recordable } from './recordable';
 import type { ExecutionOutcome } from '../metrics/tether-metrics';
 
 export interface ActionActivityDeps {
@@ -70,8 +71,9 @@ export function createActionActivities({ registry, log }: ActionActivityDeps) {
             return (actionLog ??= log.child({ connector: request.connectorPath, action: action.name, attempt: context.info.attempt }));
           },
         });
+        const checked = recordable(outputs, `${request.connectorPath}/${request.actionPath}`);
         record('succeeded');
-        return { outputs };
+        return { outputs: checked };
       } catch (err) {
         // Classified first (a redacted copy is a plain Error), then the failure is redacted.
         const failure = redactError(toFailure(err), secrets) as Error;

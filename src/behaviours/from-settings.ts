@@ -15,6 +15,7 @@ export async function startBehavioursManager(settings: Settings, registry: Conne
       timeoutMs: settings.TETHER_BEHAVIOURS_TIMEOUT_MS,
       maxOldSpaceMb: settings.TETHER_BEHAVIOURS_MAX_OLD_SPACE_MB,
       inspectPort: settings.TETHER_BEHAVIOURS_INSPECT,
+      network: settings.TETHER_BEHAVIOURS_NETWORK,
     },
     registry,
     log.child({ component: 'behaviours' }),

@@ -21,6 +21,7 @@ import { cutMessage, MAX_BEHAVIOUR_OUTPUT_BYTES, outputTooLarge } from './limits
 import type { ConnectionCallMessage, LoadedMessage } from './protocol';
 import { BehaviourServerProcess, CallTimeoutError, ServerDiedError } from './server-process';
 import { VersionFiles } from './version-files';
+import { networkIsolation, type BehavioursNetworkSetting, type NetworkIsolation } from './network-isolation';
 
 export interface BehavioursSettings {
   dir: string;
@@ -29,6 +30,7 @@ export interface BehavioursSettings {
   timeoutMs: number;
   maxOldSpaceMb: number;
   inspectPort?: number;
+  network: BehavioursNetworkSetting;
 }
 
 /** Downloads one version from the platform (over the link that announced it). */
@@ -69,6 +71,8 @@ export class BehavioursManager {
   private readonly active = new Map<string, BehaviourServerProcess>();
   private serversStarted = 0;
   private closed = false;
+  /** Decided once, in init(): whether this host lets servers start in their own network namespace. */
+  private network: NetworkIsolation = { mode: 'none (in-process)', wrap: (command, args) => ({ command, args }) };
 
   constructor(
     readonly settings: BehavioursSettings,
@@ -85,6 +89,14 @@ export class BehavioursManager {
     const unfit = await this.files.claimRoot();
     if (unfit) throw new SettingsError(`Invalid setting TETHER_BEHAVIOURS_DIR: ${unfit}`);
     for (const current of await this.files.currents()) this.scopeOf(current.tenant, current.environment).current = current.version;
+    this.network = networkIsolation(this.settings.network);
+    if (this.network.mode === 'allow') {
+      this.log.warn({ network: this.network.mode }, 'TETHER_BEHAVIOURS_NETWORK=allow: behaviours can reach any host the worker can, the Temporal frontend included');
+    } else if (this.network.mode === 'none (in-process)') {
+      this.log.info({ network: this.network.mode }, 'behaviours have no network: this host refuses network namespaces (unshare), so only the in-process guard keeps them off it');
+    } else {
+      this.log.info({ network: this.network.mode }, 'behaviours have no network: each Behaviour Server runs in its own network namespace');
+    }
   }
 
   /**
@@ -164,6 +176,7 @@ export class BehavioursManager {
       maxBuilds: this.settings.maxBuilds,
       locked: this.settings.lock,
       timeoutMs: this.settings.timeoutMs,
+      network: this.network.mode,
       manager: { pid: process.pid, rss: process.memoryUsage().rss },
       servers,
       scopes,
@@ -258,6 +271,7 @@ export class BehavioursManager {
       maxOldSpaceMb: this.settings.maxOldSpaceMb,
       inspectPort,
       logLevel: this.log.level,
+      network: this.network,
       onConnectionCall: (message) => void this.connectionCall(server, message),
       onInvalidMessage: (problem) => this.log.warn({ pid: server.pid, tenant, environment, problem }, 'behaviour server sent a message outside the protocol; ignored'),
       onExit: (ended, expected, why) => this.ended(ended, expected, why),

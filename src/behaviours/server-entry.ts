@@ -10,7 +10,7 @@ import { buildSync } from 'esbuild';
 export function behaviourServerScript(): string {
   const compiled = join(__dirname, 'server-main.js');
   if (existsSync(compiled)) return compiled;
-  const sources = ['server-main.ts', 'protocol.ts', 'source-location.ts', 'lines.ts', 'limits.ts'].map((file) => join(__dirname, file));
+  const sources = ['server-main.ts', 'protocol.ts', 'source-location.ts', 'lines.ts', 'limits.ts', 'network-guard.ts'].map((file) => join(__dirname, file));
   const outDir = join(__dirname, '..', '..', 'node_modules', '.cache', 'tether');
   const outfile = join(outDir, 'behaviour-server.js');
   const newest = Math.max(...sources.map((file) => statSync(file).mtimeMs));

@@ -1,17 +1,28 @@
 import { randomUUID } from 'node:crypto';
+import { syncBuiltinESMExports } from 'node:module';
 import { Socket } from 'node:net';
 import pino from 'pino';
 import type { BuildError, LoadedMessage, ConnectionResultMessage, ManagerMessage, ResultMessage, ServerMessage } from './protocol';
 import { eachLine } from './lines';
 import { cutMessage, MAX_BEHAVIOUR_OUTPUT_BYTES, outputTooLarge } from './limits';
 import { locationInSources } from './source-location';
+import { denyNetwork } from './network-guard';
 
 /*
  * A Behaviour Server (DESIGN §9): a child process of the Behaviours Manager that loads the versions of one
  * tenant and environment (bundles the manager built with esbuild) and runs their exported functions. It holds
  * no secrets and runs under Node's permission model: it may read its scope's files and nothing else, start no
  * process or thread, write no file. Calls to connection instances go back to the manager over IPC.
+ * With TETHER_BEHAVIOURS_NETWORK=none (the manager passes the setting) it reaches no network either: the
+ * manager may have started it in an empty network namespace, and before any behaviour loads its network
+ * entry points are replaced here (see network-guard).
  */
+
+if (process.env.TETHER_BEHAVIOURS_NETWORK !== 'allow') {
+  denyNetwork();
+  // ESM views of the built-in modules (`import('node:net')`) take the replaced functions too.
+  syncBuiltinESMExports();
+}
 
 type Behaviour = (input: unknown, context: BehaviourContext) => unknown;
 

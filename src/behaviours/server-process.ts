@@ -7,6 +7,7 @@ import { behaviourServerScript } from './server-entry';
 import { eachLine } from './lines';
 import { MAX_CHANNEL_MESSAGE_CHARS } from './limits';
 import { MAX_OUTPUT_LINE, scopedLine } from './server-output';
+import type { NetworkIsolation } from './network-isolation';
 
 export interface ServerProcessOptions {
   /** The only tenant and environment whose versions this server loads and runs. */
@@ -18,6 +19,8 @@ export interface ServerProcessOptions {
   /** Port of `--inspect` for this server (TETHER_BEHAVIOURS_INSPECT; each later server takes the next port). */
   inspectPort?: number;
   logLevel: string;
+  /** TETHER_BEHAVIOURS_NETWORK, as the manager found it can be enforced on this host. */
+  network: NetworkIsolation;
   /** Runs a behaviour's call to a connection instance, in the manager (where the settings are). */
   onConnectionCall(message: ConnectionCallMessage): void;
   /** The server sent something that is not a message of the protocol (a behaviour writing on the channel). */
@@ -49,9 +52,9 @@ function permissionArgs(scopeDir: string): string[] {
   ];
 }
 
-function behaviourServerEnv(env: NodeJS.ProcessEnv, logLevel: string): NodeJS.ProcessEnv {
+function behaviourServerEnv(env: NodeJS.ProcessEnv, logLevel: string, network: NetworkIsolation): NodeJS.ProcessEnv {
   const kept = Object.fromEntries(inheritedVariables.filter((name) => env[name] !== undefined).map((name) => [name, env[name]]));
-  return { ...kept, TETHER_BEHAVIOUR_LOG_LEVEL: logLevel };
+  return { ...kept, TETHER_BEHAVIOUR_LOG_LEVEL: logLevel, TETHER_BEHAVIOURS_NETWORK: network.mode === 'allow' ? 'allow' : 'none' };
 }
 
 /** Thrown into every call in flight when the server process dies under it; the activity retries these. */
@@ -101,11 +104,13 @@ export class BehaviourServerProcess {
     const execArgv = [`--max-old-space-size=${options.maxOldSpaceMb}`, '--enable-source-maps'];
     // Node's inspector does not run under the permission model: TETHER_BEHAVIOURS_INSPECT (debugging) trades the sandbox for it.
     execArgv.push(...(options.inspectPort === undefined ? permissionArgs(options.scopeDir) : [`--inspect=127.0.0.1:${options.inspectPort}`]));
-    this.child = spawn(process.execPath, [...execArgv, behaviourServerScript()], {
+    // The inspector's port must be reachable from the host: no namespace then (the in-process guard still holds).
+    const start = options.inspectPort === undefined ? options.network.wrap(process.execPath, [...execArgv, behaviourServerScript()]) : { command: process.execPath, args: [...execArgv, behaviourServerScript()] };
+    this.child = spawn(start.command, start.args, {
       // stdout and stderr piped, not inherited: each line is relayed with the scope recorded here (see scopedLine).
       // fd 3 is the channel: newline-delimited JSON read with a bound (Node's IPC channel buffers a message of any size).
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-      env: behaviourServerEnv(process.env, options.logLevel),
+      env: behaviourServerEnv(process.env, options.logLevel, options.network),
     });
     this.channel = this.child.stdio[3] as Socket;
     this.ready = new Promise((resolve, reject) => {

@@ -83,6 +83,8 @@ export const SettingsSchema = z.object({
   TETHER_BEHAVIOURS_TIMEOUT_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
   TETHER_BEHAVIOURS_MAX_OLD_SPACE_MB: z.coerce.number().int().min(32).max(65_536).default(256),
   TETHER_BEHAVIOURS_INSPECT: port.min(1).optional(),
+  /** `none`: Behaviour Servers reach no network (own network namespace where the host allows, and an in-process guard). */
+  TETHER_BEHAVIOURS_NETWORK: z.enum(['none', 'allow']).default('none'),
 
   PLATFORM_PORT: port.default(4000),
   TETHER_PLATFORM_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),

@@ -27,9 +27,20 @@ export function isGrpcCode(err: unknown, code: number): boolean {
   return false;
 }
 
+/**
+ * The native connection was closed with this call in flight (the process is shutting down): the call's outcome
+ * is unknown to this process, so the caller retries elsewhere. Matched by name, as the bridge's class is internal.
+ */
+function isDroppedByShutdown(err: unknown): boolean {
+  for (let current = err, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+    if (current instanceof Error && current.name === 'NativePromiseDroppedError') return true;
+  }
+  return false;
+}
+
 /** Temporal could not be reached (or did not answer in time): the caller should retry later, nothing is broken. */
 export function isTemporalUnavailable(err: unknown): boolean {
-  return err instanceof TemporalUnavailableError || isGrpcCode(err, GrpcCode.UNAVAILABLE) || isGrpcCode(err, GrpcCode.DEADLINE_EXCEEDED);
+  return err instanceof TemporalUnavailableError || isGrpcCode(err, GrpcCode.UNAVAILABLE) || isGrpcCode(err, GrpcCode.DEADLINE_EXCEEDED) || isDroppedByShutdown(err);
 }
 
 /**

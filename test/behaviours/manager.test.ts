@@ -23,7 +23,7 @@ describe('BehavioursManager', () => {
   const bundle: BehaviourBundle = { version: versionOf('index.ts', files), entry: 'index.ts', files, createdAt: new Date().toISOString() };
 
   it('keeps its versions in a folder only its user can write, and refuses to start on one others can', async () => {
-    const managerAt = (dir: string) => new BehavioursManager({ dir, maxBuilds: 10, lock: false, timeoutMs: 5_000, maxOldSpaceMb: 128 }, new ConnectorRegistry([]), pino({ level: 'silent' }), 'test');
+    const managerAt = (dir: string) => new BehavioursManager({ dir, maxBuilds: 10, lock: false, timeoutMs: 5_000, maxOldSpaceMb: 128, network: 'none' }, new ConnectorRegistry([]), pino({ level: 'silent' }), 'test');
     const fresh = join(mkdtempSync(join(tmpdir(), 'tether-manager-')), 'behaviours');
     await managerAt(fresh).init();
     expect(statSync(fresh).mode & 0o777).toBe(0o700);
@@ -37,7 +37,7 @@ describe('BehavioursManager', () => {
   it('starts Behaviour Servers with --inspect when TETHER_BEHAVIOURS_INSPECT is set, so a debugger attaches', async () => {
     const inspectPort = await freePort();
     const manager = new BehavioursManager(
-      { dir: mkdtempSync(join(tmpdir(), 'tether-manager-')), maxBuilds: 10, lock: false, timeoutMs: 5_000, maxOldSpaceMb: 128, inspectPort },
+      { dir: mkdtempSync(join(tmpdir(), 'tether-manager-')), maxBuilds: 10, lock: false, timeoutMs: 5_000, maxOldSpaceMb: 128, inspectPort, network: 'none' },
       new ConnectorRegistry([]),
       pino({ level: 'silent' }),
       'test',
@@ -68,7 +68,7 @@ describe('BehavioursManager', () => {
     };
     const forged: BehaviourBundle = { version: versionOf('index.ts', forging), entry: 'index.ts', files: forging, createdAt: new Date().toISOString() };
     const manager = new BehavioursManager(
-      { dir: mkdtempSync(join(tmpdir(), 'tether-manager-')), maxBuilds: 10, lock: false, timeoutMs: 5_000, maxOldSpaceMb: 128 },
+      { dir: mkdtempSync(join(tmpdir(), 'tether-manager-')), maxBuilds: 10, lock: false, timeoutMs: 5_000, maxOldSpaceMb: 128, network: 'none' },
       new ConnectorRegistry([]),
       pino({ level: 'silent' }),
       'test',

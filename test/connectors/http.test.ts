@@ -38,6 +38,11 @@ function startTarget(): Promise<{ server: Server; url: string; hits: Map<string,
         return hit <= 2 ? json(503, { error: 'busy' }) : json(200, { attempt: hit });
       case '/down':
         return json(500, { error: 'broken' });
+      case '/huge':
+        return json(200, { data: 'x'.repeat(Number(url.searchParams.get('bytes'))) });
+      case '/quotes':
+        response.writeHead(200, { 'Content-Type': 'text/plain' });
+        return response.end('"'.repeat(600_000));
       case '/slow':
         return setTimeout(() => json(200, {}), 1_000);
       default:
@@ -165,6 +170,20 @@ describe('http connector against a real HTTP server', () => {
     expect((await request('TARGET', { path: '/echo', method: 'BREW' })).status).toBe(422);
     expect((await request('TARGET', { method: 'GET' })).status).toBe(400);
   });
+
+  it('answers 422 for a response body over 1,000,000 bytes, which would never fit the execution history', async () => {
+    // Before: the outputs outgrew Temporal's 4 MiB workflow task; the caller got 202 after 30 s and the execution hung until its deadline.
+    const huge = await request('TARGET', { path: '/huge', query: { bytes: 3_000_000 } });
+    expect(huge.status).toBe(422);
+    expect(huge.body.error.message).toBe(`GET ${target.url}/api/huge answered a body of more than 1000000 bytes; at most 1000000 are returned (outputs are recorded in the execution's history)`);
+    const large = await request('TARGET', { path: '/huge', query: { bytes: 900_000 } });
+    expect(large.status).toBe(200);
+    expect(large.body.outputs.body.data).toHaveLength(900_000);
+    // Under the body limit, but twice that as JSON (each quote escaped): any action's outputs are bounded too.
+    const escaped = await request('TARGET', { path: '/quotes' });
+    expect(escaped.status).toBe(422);
+    expect(escaped.body.error.message).toMatch(/^The outputs of http\/request are 12\d{5} bytes as JSON; at most 1000000 may be returned \(they are recorded in the execution's history\)$/);
+  }, 60_000);
 
   it('checks health by GETting healthPath', async () => {
     const check = async (connectionInstanceId: string) => {

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { testCredentials, type TestTether } from '../support/tether';
 import { configureGroup, daemonApi, pollConnector, startDaemonTether, startPeer, unique, waitFor, type Peer } from './support';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// The build script is plain CommonJS (.ci/run runs it with node before the suite).
 const { ensureEgeriaClients } = require('../../scripts/egeria-clients.js') as {
   ensureEgeriaClients(log?: (line: string) => void): { javaClasspath: string; python: string };
 };

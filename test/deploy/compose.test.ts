@@ -91,11 +91,14 @@ describe('docker-compose.yml', () => {
     expect(interpolate(services['temporal-schema']!.image!, dotEnv)).toBe(`temporalio/admin-tools:${TEMPORAL_SERVER_VERSION}`);
   });
 
-  it('creates the namespace and registers every Tether search attribute as Keyword', () => {
+  it('creates the namespace and registers every Tether search attribute with its type, each one unless present', () => {
     const command = ([] as string[]).concat(services['temporal-setup']!.command ?? []).join(' ');
+    const cliType = { KEYWORD: 'Keyword', DATETIME: 'Datetime' } as Record<string, string>;
     for (const key of tetherSearchAttributeKeys) {
-      expect(command).toContain(`--name ${key.name} --type Keyword`);
+      expect(command).toMatch(new RegExp(`\\b${key.name}:${cliType[key.type]}\\b`));
     }
+    expect(command).toContain('grep -qw "$${attribute%%:*}" || temporal operator search-attribute create');
+    expect(command).toContain('--name "$${attribute%%:*}" --type "$${attribute#*:}"');
     expect(command).toContain('--address temporal:7233 --namespace default');
     expect(command).toContain('temporal operator namespace create --address temporal:7233 --namespace default');
   });

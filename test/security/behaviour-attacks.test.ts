@@ -56,7 +56,7 @@ const hostile = {
 
 describe('a behaviour attacking the connector that runs it', () => {
   let stack: BehaviourStack;
-  /** A real HTTP peer answering after 300 ms, counting the requests it holds at once. */
+  /** A real HTTP peer answering after 1 s (long enough for a burst to arrive whole), counting the requests it holds at once. */
   const peer = { server: undefined as Server | undefined, url: '', open: 0, most: 0, seen: 0 };
   beforeAll(async () => {
     peer.server = createServer((_request, response) => {
@@ -65,7 +65,7 @@ describe('a behaviour attacking the connector that runs it', () => {
       setTimeout(() => {
         peer.open -= 1;
         response.end('{}');
-      }, 300);
+      }, 1_000);
     });
     await new Promise<void>((resolve) => peer.server!.listen(0, '127.0.0.1', resolve));
     peer.url = `http://127.0.0.1:${(peer.server.address() as AddressInfo).port}`;
@@ -98,7 +98,7 @@ describe('a behaviour attacking the connector that runs it', () => {
     const answer = await callBehaviour(stack, 'env', {});
     expect(answer.status).toBe(200);
     const seen = answer.body.output as Record<string, string>;
-    expect(Object.keys(seen).filter((name) => name.startsWith('TETHER_'))).toEqual(['TETHER_BEHAVIOUR_LOG_LEVEL']);
+    expect(Object.keys(seen).filter((name) => name.startsWith('TETHER_'))).toEqual(['TETHER_BEHAVIOUR_LOG_LEVEL', 'TETHER_BEHAVIOURS_NETWORK']);
     expect(seen).not.toHaveProperty('ATTACK_TEST_TARGET_TOKEN');
     const text = JSON.stringify(seen);
     for (const value of ['env-admin-token-never-shown', 'env-codec-key-never-shown', 'config-token-never-shown', secret]) expect(text).not.toContain(value);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BehavioursManager } from '../../behaviours/manager';
+import { BehavioursNetworkMode } from '../../behaviours/network-isolation';
 import { SourceLocation } from '../../contracts/behaviours';
 import type { ApiRoute } from '../auth';
 import { NotFoundError } from '../../errors';
@@ -11,6 +12,8 @@ export const BehavioursStatusSchema = z.object({
   maxBuilds: z.number().int(),
   locked: z.boolean(),
   timeoutMs: z.number().int(),
+  /** TETHER_BEHAVIOURS_NETWORK as enforced: `none (namespace)` (kernel and in-process), `none (in-process)` or `allow`. */
+  network: BehavioursNetworkMode,
   manager: z.object({ pid: z.number().int(), rss: z.number() }),
   servers: z.array(
     z.object({

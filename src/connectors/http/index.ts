@@ -51,8 +51,27 @@ function requestHeaders(settings: HttpSettings, given: unknown): Record<string, 
   return { ...settings.headers, ...fromCall, ...authorization(settings) };
 }
 
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text();
+/**
+ * Largest response body the request action returns: its outputs are recorded in the execution's history, and
+ * a workflow task over Temporal's 4 MiB never completes (the execution would hang until its deadline).
+ */
+export const MAX_RESPONSE_BYTES = 1_000_000;
+
+/** The body, read up to MAX_RESPONSE_BYTES (a larger one is a business failure: nothing more is read). */
+async function readBody(response: Response, request: string): Promise<unknown> {
+  const tooLarge = () => new BusinessError(`${request} answered a body of more than ${MAX_RESPONSE_BYTES} bytes; at most ${MAX_RESPONSE_BYTES} are returned (outputs are recorded in the execution's history)`);
+  if (Number(response.headers.get('content-length')) > MAX_RESPONSE_BYTES) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body ?? []) {
+    size += chunk.byteLength;
+    if (size > MAX_RESPONSE_BYTES) throw tooLarge();
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
   if (text === '') return null;
   if ((response.headers.get('content-type') ?? '').includes('json')) {
     try {
@@ -131,7 +150,7 @@ export const httpConnector = defineConnector<HttpSettings>({
           if (!hasType) headers['Content-Type'] = typeof inputs.body === 'string' ? 'text/plain' : 'application/json';
         }
         const { response, url: answered, refusedRedirect } = await exchange({ method, url, headers, body, timeoutMs: settings.timeoutMs, signal });
-        const answer = { status: response.status, headers: Object.fromEntries(response.headers), body: await readBody(response) };
+        const answer = { status: response.status, headers: Object.fromEntries(response.headers), body: await readBody(response, `${method} ${displayUrl(url)}`) };
         if (refusedRedirect) throw new BusinessError(refusedRedirectMessage(method, answered, response, refusedRedirect), answer);
         if (response.status >= 500) throw new TargetUnavailableError(`${method} ${displayUrl(url)} answered ${response.status}`);
         if (response.status >= 400) throw new BusinessError(`${method} ${displayUrl(url)} answered ${response.status}`, answer);
