@@ -9,6 +9,10 @@ export interface DaemonResult {
   /** RSS of the bench process, which hosts the worker (and the API) running every connector workflow. */
   workerRssMb: number | null;
   rssBeforeMb?: number;
+  /** Highest RSS the process reached so far (the kernel's high-water mark, so the start-up peak is not missed by sampling). */
+  workerRssPeakMb?: number;
+  /** The worker's sticky workflow cache size (TETHER_WORKER_MAX_CACHED_WORKFLOWS); absent in runs before it existed (the SDK's default). */
+  maxCachedWorkflows?: number;
   /** V8 heap in use at the end (the rest of the RSS is native: Temporal Core's caches, buffers). */
   heapUsedMb?: number;
   /** Seconds until the group's connectors all appeared in the status (started, whatever their state). */
@@ -49,7 +53,14 @@ const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
  * The daemon scale run (DESIGN §5): N integration connectors of the no-op `tether.bench` type in one group
  * definition, the group configured in one admin call, then GET /status until all are RUNNING.
  */
-export async function runDaemonScale(options: { tetherUrl: string; adminToken: string; connectors: number; timeoutMs: number; idleSeconds: number }): Promise<DaemonResult> {
+export async function runDaemonScale(options: {
+  tetherUrl: string;
+  adminToken: string;
+  connectors: number;
+  timeoutMs: number;
+  idleSeconds: number;
+  maxCachedWorkflows: number;
+}): Promise<DaemonResult> {
   const { connectors } = options;
   const auth = { authorization: `Bearer ${options.adminToken}` };
   const url = (path: string) => new URL(path, options.tetherUrl);
@@ -115,6 +126,8 @@ export async function runDaemonScale(options: { tetherUrl: string; adminToken: s
       secondsToAllRunning,
       workerRssMb: mb(process.memoryUsage().rss),
       rssBeforeMb: mb(rssBefore),
+      workerRssPeakMb: mb(process.resourceUsage().maxRSS * 1024),
+      maxCachedWorkflows: options.maxCachedWorkflows,
       heapUsedMb: mb(process.memoryUsage().heapUsed),
       secondsToAllStarted: allStartedAt === null ? null : Math.round(((allStartedAt - started) / 1000) * 100) / 100,
       statusCounts: counts,

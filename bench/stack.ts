@@ -43,6 +43,8 @@ export interface BenchStack {
   variants: Variant[];
   tetherUrl: string;
   adminToken: string;
+  /** The in-process worker's workflow cache size, for the daemon run's report. */
+  maxCachedWorkflows: number;
   temporalCli: string;
   /** The bench's Temporal dev server and Tether's workflow bundle, for the behaviours part (bench/behaviours.ts). */
   temporalAddress: string;
@@ -166,6 +168,8 @@ export async function startBenchStack(options: { ablations: boolean }): Promise<
       TETHER_SPI_PASSWORD: credentials.spiPassword,
       // The daemon run PUTs one group definition of up to 10,000 connectors (~110 bytes each).
       TETHER_BODY_LIMIT_BYTES: String(4 * 1024 * 1024),
+      // The workflow cache size is an A/B knob of the daemon run (issue #16): taken from the bench's environment.
+      ...(process.env.TETHER_WORKER_MAX_CACHED_WORKFLOWS ? { TETHER_WORKER_MAX_CACHED_WORKFLOWS: process.env.TETHER_WORKER_MAX_CACHED_WORKFLOWS } : {}),
     };
     const settings = parseSettings(env);
     const log = createLogger(settings.LOG_LEVEL, 'tether-bench');
@@ -333,6 +337,7 @@ export async function startBenchStack(options: { ablations: boolean }): Promise<
       variants,
       tetherUrl: tether.url!,
       adminToken: credentials.adminToken,
+      maxCachedWorkflows: settings.TETHER_WORKER_MAX_CACHED_WORKFLOWS,
       temporalCli: cliVersion,
       temporalAddress: server.address,
       workflowBundlePath: bundlePath,

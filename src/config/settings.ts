@@ -45,6 +45,18 @@ export const SettingsSchema = z.object({
    * (API-only: actions go through the task queue to the `tether worker`s, so capacity grows with workers).
    */
   TETHER_API_WORKER: z.stringbool().default(true),
+  /**
+   * How many workflow runs a worker keeps in its sticky cache. The SDK's default grows with the heap (~2,300 on a
+   * 4 GB heap) and, at 10,000 connectors starting at once, filled with half-started runs past 1.5 GB of RSS; 1,000
+   * kept the peak at 1.2 GB at no cost in start time (README, Benchmark). Idle integration connectors beyond it are
+   * evicted and replay their short history when their timer fires; actions finish within their first task.
+   */
+  TETHER_WORKER_MAX_CACHED_WORKFLOWS: z.coerce
+    .number({ error: 'expected a number of workflows (0-1000000)' })
+    .int('expected a number of workflows (0-1000000)')
+    .min(0, 'expected a number of workflows (0-1000000)')
+    .max(1_000_000, 'expected a number of workflows (0-1000000)')
+    .default(1000),
 
   TETHER_DATA_DIR: z.string().trim().min(1).default('./.tether'),
   TETHER_CONFIG: optionalText,

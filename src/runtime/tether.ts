@@ -83,6 +83,7 @@ export async function startTether(options: TetherOptions): Promise<RunningTether
       deps: { registry: options.registry, client, settings, credentials: options.credentials, log, behaviours },
       workflowBundlePath: options.workflowBundlePath,
       dataConverter,
+      maxCachedWorkflows: settings.TETHER_WORKER_MAX_CACHED_WORKFLOWS,
     });
     if (behaviours) behaviourWorker = await createBehaviourWorker({ connection, namespace: settings.TEMPORAL_NAMESPACE, dataConverter, workflowBundlePath: options.workflowBundlePath, manager: behaviours });
     const running = [worker.run(), ...(behaviourWorker ? [behaviourWorker.run()] : [])];

@@ -14,6 +14,8 @@ export interface TetherWorkerOptions {
   /** Prebuilt workflow bundle (tests and the bench build it once); otherwise the one `npm run build` wrote, else the worker bundles at start. */
   workflowBundlePath?: string;
   dataConverter?: WorkerOptions['dataConverter'];
+  /** The sticky workflow cache's size (TETHER_WORKER_MAX_CACHED_WORKFLOWS). */
+  maxCachedWorkflows: number;
 }
 
 const workflowsPath = require.resolve('../workflows');
@@ -38,6 +40,7 @@ export function createTetherWorker(options: TetherWorkerOptions): Promise<Worker
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities(options.deps),
+    maxCachedWorkflows: options.maxCachedWorkflows,
     ...workflowCode(options.workflowBundlePath),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   });

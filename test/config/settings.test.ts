@@ -53,6 +53,14 @@ describe('settings', () => {
     );
   });
 
+  it('bounds the worker workflow cache size', () => {
+    expect(parseSettings({}).TETHER_WORKER_MAX_CACHED_WORKFLOWS).toBe(1000);
+    expect(parseSettings({ TETHER_WORKER_MAX_CACHED_WORKFLOWS: '0' }).TETHER_WORKER_MAX_CACHED_WORKFLOWS).toBe(0);
+    for (const bad of ['many', '-1', '2.5', '2000000']) {
+      expect(() => parseSettings({ TETHER_WORKER_MAX_CACHED_WORKFLOWS: bad })).toThrow('Invalid setting TETHER_WORKER_MAX_CACHED_WORKFLOWS: expected a number of workflows (0-1000000)');
+    }
+  });
+
   it('treats an empty variable as unset', () => {
     expect(parseSettings({ PORT: '' }).PORT).toBe(3000);
   });

@@ -3,11 +3,15 @@ import { daemonApi, pollConnector, startDaemonTether, startPeer, unique, waitFor
 
 const connectorCount = Number(process.env.TETHER_TEST_DAEMON_CONNECTORS ?? 50);
 
-describe(`integration daemon with ${connectorCount} connectors in one worker`, () => {
+// A workflow cache smaller than the connectors: most idle connectors are evicted and replay their history when
+// their refresh timer fires, as at 10,000 connectors with TETHER_WORKER_MAX_CACHED_WORKFLOWS bounded (README).
+const cachedWorkflows = Math.max(1, Math.floor(connectorCount / 5));
+
+describe(`integration daemon with ${connectorCount} connectors in one worker caching ${cachedWorkflows} workflows`, () => {
   let tether: TestTether;
   let peer: Peer;
   beforeAll(async () => {
-    [tether, peer] = await Promise.all([startDaemonTether(), startPeer()]);
+    [tether, peer] = await Promise.all([startDaemonTether({ TETHER_WORKER_MAX_CACHED_WORKFLOWS: String(cachedWorkflows) }), startPeer()]);
   });
   afterAll(async () => {
     await tether.stop();
@@ -40,6 +44,16 @@ describe(`integration daemon with ${connectorCount} connectors in one worker`, (
     expect(new Set(peer.requests.map((r) => r.url)).size).toBe(connectorCount);
     const firstPolls = [...new Map([...peer.requests].reverse().map((r) => [r.url, r.at] as const)).values()];
     console.log(`first polls between ${(Math.min(...firstPolls) - startedAt) / 1000} s and ${(Math.max(...firstPolls) - startedAt) / 1000} s`);
+
+    // Evicted connectors come back from replay on their next timer and refresh again.
+    expect(tether.worker?.options.maxCachedWorkflows).toBe(cachedWorkflows);
+    await waitFor(
+      async () => {
+        const all = Object.values(await api.connectors());
+        return all.length === connectorCount && all.every((status) => status.refreshCount >= 2 && ['RUNNING', 'REFRESHING'].includes(status.connectorStatus));
+      },
+      { timeoutMs: 60_000, intervalMs: 250, what: `${connectorCount} connectors refreshed twice` },
+    );
 
     await api.removeAll().expect(200);
     await waitFor(async () => (await api.summaries()).length === 0, { what: 'groups removed' });
