@@ -48,17 +48,22 @@ export function groupDefinitionUrl(group: IntegrationGroupConfig): string {
   return `${root}/metadata/servers/${encodeURIComponent(group.omagserverName)}/integration-groups/${encodeURIComponent(group.integrationGroupQualifiedName)}`;
 }
 
-/** A definition's body as the metadata server sent it, or why there is none. */
-type DefinitionText = { found: true; text: string } | { found: false; reason: string };
+/** A definition's body as the metadata server sent it (with its ETag, if it gave one), or why there is none. */
+type DefinitionText = { found: true; text: string; etag: string | null } | { found: false; reason: string };
 
-/** GETs a group's definition; 404 means "no such group", anything else unexpected fails the read. */
-async function fetchDefinitionText(group: IntegrationGroupConfig, credentials: Credentials): Promise<DefinitionText> {
+/**
+ * GETs a group's definition; 404 means "no such group", anything else unexpected fails the read. With `ifNoneMatch`,
+ * 304 answers `not-modified` (a metadata server without ETags answers 200 as always).
+ */
+async function fetchDefinitionText(group: IntegrationGroupConfig, credentials: Credentials): Promise<DefinitionText>;
+async function fetchDefinitionText(group: IntegrationGroupConfig, credentials: Credentials, ifNoneMatch: string | undefined): Promise<DefinitionText | 'not-modified'>;
+async function fetchDefinitionText(group: IntegrationGroupConfig, credentials: Credentials, ifNoneMatch?: string): Promise<DefinitionText | 'not-modified'> {
   const url = displayUrl(groupDefinitionUrl(group));
   let answer;
   try {
     // The admin token goes to the configured metadata server's origin and nowhere else: no cross-origin redirects.
     answer = await fetchWithinOrigin(groupDefinitionUrl(group), {
-      headers: { accept: 'application/json', authorization: `Bearer ${credentials.adminToken}` },
+      headers: { accept: 'application/json', authorization: `Bearer ${credentials.adminToken}`, ...(ifNoneMatch ? { 'if-none-match': ifNoneMatch } : {}) },
       signal: AbortSignal.timeout(fetchTimeoutMs),
     });
   } catch (err) {
@@ -69,6 +74,7 @@ async function fetchDefinitionText(group: IntegrationGroupConfig, credentials: C
     await response.body?.cancel();
     throw ApplicationFailure.nonRetryable(`Metadata server ${refusedRedirectMessage('GET', answer.url, response, answer.refusedRedirect)}`, 'MetadataRedirectRefused');
   }
+  if (response.status === 304 && ifNoneMatch) return 'not-modified';
   if (response.status === 404) return { found: false, reason: `Group ${group.integrationGroupQualifiedName} is not defined on ${group.omagserverName}` };
   if (!response.ok) {
     const failure = `Metadata server ${url} answered ${response.status}`;
@@ -76,7 +82,7 @@ async function fetchDefinitionText(group: IntegrationGroupConfig, credentials: C
     if (response.status === 401 || response.status === 403) throw ApplicationFailure.nonRetryable(`${failure}: it must accept this Tether's admin token`, 'MetadataAccessRefused');
     throw new Error(failure);
   }
-  return { found: true, text: await response.text() };
+  return { found: true, text: await response.text(), etag: response.headers.get('etag') };
 }
 
 /** Parses a definition body into valid and rejected connectors. */
@@ -98,6 +104,8 @@ function parseDefinition(group: IntegrationGroupConfig, text: string): { definit
 const fetchTimeoutMs = 10_000;
 /** Definitions kept per worker (by digest): the current one of a few groups; a miss reads it again. */
 const cachedDefinitions = 16;
+/** ETags kept per worker (by group URL): a miss costs one full read. */
+const cachedEtags = 1024;
 
 /**
  * The group definitions this worker read, by digest of their body, so the activities applying a pass read
@@ -106,14 +114,25 @@ const cachedDefinitions = 16;
  */
 export class GroupDefinitions {
   private readonly byDigest = new Map<string, Map<string, IntegrationConnectorDefinition>>();
+  /** Per group URL, the ETag the metadata server gave with the definition of this digest. */
+  private readonly etags = new Map<string, { etag: string; digest: string }>();
 
   constructor(private readonly credentials: Credentials) {}
 
-  /** Reads the definition; the same one as `knownDigest` answers `unchanged` without parsing it. */
+  /**
+   * Reads the definition; the same one as `knownDigest` answers `unchanged` without parsing it, and without even
+   * receiving it when the metadata server confirms the ETag it gave with it (304).
+   */
   async read({ group, knownDigest }: ReadGroupDefinitionRequest): Promise<GroupDefinitionDigests> {
-    const fetched = await fetchDefinitionText(group, this.credentials);
+    const url = groupDefinitionUrl(group);
+    const known = this.etags.get(url);
+    const ifNoneMatch = known && known.digest === knownDigest && this.byDigest.has(knownDigest) ? known.etag : undefined;
+    const fetched = await fetchDefinitionText(group, this.credentials, ifNoneMatch);
+    if (fetched === 'not-modified') return { outcome: 'unchanged' };
+    this.etags.delete(url);
     if (!fetched.found) return { outcome: 'not-found', reason: fetched.reason };
     const digest = createHash('sha256').update(fetched.text).digest('base64url');
+    if (fetched.etag) this.rememberEtag(url, fetched.etag, digest);
     if (digest === knownDigest && this.byDigest.has(digest)) return { outcome: 'unchanged' };
     const { definition, rejected } = parseDefinition(group, fetched.text);
     this.remember(digest, definition);
@@ -130,6 +149,11 @@ export class GroupDefinitions {
       throw ApplicationFailure.nonRetryable(`The definition of group ${group.integrationGroupQualifiedName} changed while it was applied`, DefinitionChanged);
     }
     return this.remember(digest, parseDefinition(group, fetched.text).definition);
+  }
+
+  private rememberEtag(url: string, etag: string, digest: string): void {
+    this.etags.set(url, { etag, digest });
+    if (this.etags.size > cachedEtags) this.etags.delete(this.etags.keys().next().value!);
   }
 
   private remember(digest: string, definition: IntegrationGroupDefinition): Map<string, IntegrationConnectorDefinition> {

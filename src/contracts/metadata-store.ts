@@ -38,6 +38,8 @@ export const GroupNotFound = 'GroupNotFound';
 export const putGroupDefinitionUpdate = defineUpdate<PutGroupDefinitionResult, [PutGroupDefinitionRequest]>('putGroupDefinition');
 export const deleteGroupDefinitionUpdate = defineUpdate<void, [string]>('deleteGroupDefinition');
 export const getGroupDefinitionQuery = defineQuery<StoredGroupDefinition | null, [string]>('getGroupDefinition');
+/** Only a definition's `updatedAt` (null: not defined): lets the API answer a conditional GET without moving the definition. */
+export const getGroupDefinitionVersionQuery = defineQuery<string | null, [string]>('getGroupDefinitionVersion');
 /** What the store's update validator refuses (the API has already applied the full schema). */
 export function groupDefinitionProblem(qualifiedName: unknown, definition: unknown): string | undefined {
   if (typeof qualifiedName !== 'string' || qualifiedName === '') return 'qualifiedName is required';

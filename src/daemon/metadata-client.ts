@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { NotFoundError } from '../errors';
 import { definitionChangedSignal } from '../contracts/daemon-workflows';
 import { type IntegrationGroupDefinition } from '../contracts/metadata';
-import { deleteGroupDefinitionUpdate, getGroupDefinitionQuery, listGroupDefinitionsQuery, metadataStoreWorkflowId, putGroupDefinitionUpdate, type PutGroupDefinitionResult, type StoredGroupDefinition } from '../contracts/metadata-store';
+import { deleteGroupDefinitionUpdate, getGroupDefinitionQuery, getGroupDefinitionVersionQuery, listGroupDefinitionsQuery, metadataStoreWorkflowId, putGroupDefinitionUpdate, type PutGroupDefinitionResult, type StoredGroupDefinition } from '../contracts/metadata-store';
 import { TetherKind } from '../contracts/search-attributes';
 import type { metadataStore } from '../workflows/metadata-store';
 import { isWorkflowNotFound, toApiError } from './workflow-errors';
@@ -49,6 +49,18 @@ export class MetadataClient {
       const stored = await this.handle(metadataServerName).query(getGroupDefinitionQuery, qualifiedName);
       if (!stored) throw new NotFoundError(notFound);
       return stored;
+    } catch (err) {
+      throw toApiError(err, notFound);
+    }
+  }
+
+  /** The definition's version (its `updatedAt`) without the definition itself; NotFoundError when it is not defined. */
+  async version(metadataServerName: string, qualifiedName: string): Promise<string> {
+    const notFound = `Integration group ${qualifiedName} is not defined on metadata server ${metadataServerName}`;
+    try {
+      const version = await this.handle(metadataServerName).query(getGroupDefinitionVersionQuery, qualifiedName);
+      if (!version) throw new NotFoundError(notFound);
+      return version;
     } catch (err) {
       throw toApiError(err, notFound);
     }

@@ -2,6 +2,7 @@ import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, setH
 import {
   deleteGroupDefinitionUpdate,
   getGroupDefinitionQuery,
+  getGroupDefinitionVersionQuery,
   groupDefinitionProblem,
   GroupNotFound,
   listGroupDefinitionsQuery,
@@ -15,13 +16,19 @@ import { historyIsLong } from './history-length';
 export async function metadataStore(input: MetadataStoreInput): Promise<void> {
   const groups = new Map<string, StoredGroupDefinition>(input.groups.map((group) => [group.qualifiedName, group]));
 
+  // updatedAt is a definition's version (the API's ETag): two puts in one workflow task share Date.now(), so each
+  // put takes a time strictly after every earlier one, and no two versions of a group are ever alike.
+  let lastUpdate = Math.max(0, ...input.groups.map((group) => Date.parse(group.updatedAt)));
+
   setHandler(getGroupDefinitionQuery, (qualifiedName) => groups.get(qualifiedName) ?? null);
+  setHandler(getGroupDefinitionVersionQuery, (qualifiedName) => groups.get(qualifiedName)?.updatedAt ?? null);
   setHandler(listGroupDefinitionsQuery, () => [...groups.values()]);
   setHandler(
     putGroupDefinitionUpdate,
     ({ qualifiedName, definition }) => {
       const created = !groups.has(qualifiedName);
-      const stored = { qualifiedName, definition, updatedAt: new Date().toISOString() };
+      lastUpdate = Math.max(Date.now(), lastUpdate + 1);
+      const stored = { qualifiedName, definition, updatedAt: new Date(lastUpdate).toISOString() };
       groups.set(qualifiedName, stored);
       return { created, stored };
     },

@@ -11,6 +11,18 @@ const StoredGroupDefinition = z.object({ qualifiedName: z.string(), definition: 
 
 const notDefined = { description: 'Not defined', schema: ErrorBodySchema };
 
+/** A definition's weak ETag: its updatedAt, which the metadata store makes unique per put (ETags are scoped to the URL). */
+const definitionEtag = (updatedAt: string) => `W/"${updatedAt}"`;
+
+/**
+ * If-None-Match's weak comparison (RFC 9110 §13.1.2). Not Koa's ctx.fresh: it answers "stale" to any request with
+ * Cache-Control: no-cache, which Node's fetch adds to every conditional request — the daemon's reader among them.
+ */
+function matchesAny(ifNoneMatch: string, etag: string): boolean {
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((tag) => opaque(tag) === opaque(etag));
+}
+
 /** Tether's metadata service: integration group definitions a daemon reads (DESIGN §5), editable at any time. Admin token. */
 export function metadataRoutes(metadata: MetadataClient): ApiRoute[] {
   return [
@@ -48,13 +60,29 @@ export function metadataRoutes(metadata: MetadataClient): ApiRoute[] {
     {
       method: 'get',
       path: `${prefix}/:qualifiedName`,
-      summary: 'One group definition',
+      summary: 'One group definition, with an ETag; If-None-Match with the current one answers 304 without the definition',
       tag,
       auth: 'admin',
-      responses: { 200: { description: 'Definition', schema: StoredGroupDefinition }, 404: notDefined },
+      responses: {
+        200: { description: 'Definition (ETag header: its version)', schema: StoredGroupDefinition },
+        304: { description: 'Not modified: the If-None-Match ETag is the current version; no body' },
+        404: notDefined,
+      },
       handler: async (ctx) => {
         const { metadataServerName, qualifiedName } = ctx.params as { metadataServerName: string; qualifiedName: string };
-        ctx.body = await metadata.get(metadataServerName, qualifiedName);
+        const ifNoneMatch = ctx.get('if-none-match');
+        if (ifNoneMatch) {
+          // Only the version crosses from the store, not a definition that may be megabytes (issue #16).
+          const etag = definitionEtag(await metadata.version(metadataServerName, qualifiedName));
+          if (matchesAny(ifNoneMatch, etag)) {
+            ctx.status = 304;
+            ctx.etag = etag;
+            return;
+          }
+        }
+        const stored = await metadata.get(metadataServerName, qualifiedName);
+        ctx.etag = definitionEtag(stored.updatedAt);
+        ctx.body = stored;
       },
     },
     {
