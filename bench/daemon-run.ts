@@ -32,6 +32,8 @@ export interface DaemonResult {
   loadAverage?: number;
   /** CPU of the whole process (worker, API, bench) while every connector idles between refreshes, % of one core. */
   idleCpuPercent?: number;
+  /** CPU of the Temporal dev server over the same idle window, % of one core (null: its process was not found). */
+  idleTemporalCpuPercent?: number | null;
   idleCpuSeconds?: number;
   timedOut?: boolean;
   skipped?: string;
@@ -144,9 +146,9 @@ export async function runDaemonScale(options: {
         temporal: temporalCpu === null || cpuBefore.temporal === null ? null : round1(temporalCpu - cpuBefore.temporal),
       };
       const loadAverage = Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
-      const idleCpuPercent = await idleCpu(options.idleSeconds);
+      const { idleCpuPercent, idleTemporalCpuPercent } = await idleCpu(options.idleSeconds, temporalPid);
       const { statusMs, statusCpuMs } = await timedStatus(statusUrl, auth, connectors);
-      return { ...result(secondsToAllRunning), idleCpuPercent, idleCpuSeconds: options.idleSeconds, statusMs, statusCpuMs, startupCpuSeconds, loadAverage };
+      return { ...result(secondsToAllRunning), idleCpuPercent, idleTemporalCpuPercent, idleCpuSeconds: options.idleSeconds, statusMs, statusCpuMs, startupCpuSeconds, loadAverage };
     }
     if (Date.now() > deadline) {
       progress.finish();
@@ -157,13 +159,20 @@ export async function runDaemonScale(options: {
   }
 }
 
-/** CPU the process uses over `seconds` of idling (user + system, % of one core). */
-async function idleCpu(seconds: number): Promise<number> {
+/** CPU the process and the Temporal server use over `seconds` of idling (user + system, % of one core). */
+async function idleCpu(seconds: number, temporalPid: number | null): Promise<{ idleCpuPercent: number; idleTemporalCpuPercent: number | null }> {
   const before = process.cpuUsage();
+  const temporalBefore = cpuSecondsOf(temporalPid);
   const t0 = performance.now();
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   const used = process.cpuUsage(before);
-  return Math.round(((used.user + used.system) / 1000 / (performance.now() - t0)) * 1000) / 10;
+  const temporalAfter = cpuSecondsOf(temporalPid);
+  const elapsedMs = performance.now() - t0;
+  const percent = (cpuMs: number) => Math.round((cpuMs / elapsedMs) * 1000) / 10;
+  return {
+    idleCpuPercent: percent((used.user + used.system) / 1000),
+    idleTemporalCpuPercent: temporalBefore === null || temporalAfter === null ? null : percent((temporalAfter - temporalBefore) * 1000),
+  };
 }
 
 /** Times a few status calls listing every connector (each must list them all). */

@@ -167,7 +167,7 @@ export function formatTable(report: BenchReport): string {
   lines.push(
     d.skipped
       ? `daemon: skipped: ${d.skipped}`
-      : `daemon: ${d.connectors} connectors ${d.secondsToAllRunning === null ? `not all RUNNING (timed out; ${JSON.stringify(d.statusCounts)})` : `RUNNING in ${num(d.secondsToAllRunning, 1)} s`}; process RSS ${num(d.workerRssMb, 0)} MB (peak ${num(d.workerRssPeakMb, 0)}, before ${num(d.rssBeforeMb, 0)} MB; workflow cache ${d.maxCachedWorkflows ?? 'the SDK default'})${d.statusMs ? `; GET status ${d.statusMs.p50} ms (max ${d.statusMs.max})` : ''}${d.idleCpuPercent === undefined ? '' : `; idle CPU ${num(d.idleCpuPercent, 1)}% of a core`}${d.startupCpuSeconds ? `; CPU to all RUNNING ${num(d.startupCpuSeconds.process, 1)} s process + ${num(d.startupCpuSeconds.temporal ?? NaN, 1)} s Temporal; status CPU ${d.statusCpuMs} ms; load ${d.loadAverage}` : ''}`,
+      : `daemon: ${d.connectors} connectors ${d.secondsToAllRunning === null ? `not all RUNNING (timed out; ${JSON.stringify(d.statusCounts)})` : `RUNNING in ${num(d.secondsToAllRunning, 1)} s`}; process RSS ${num(d.workerRssMb, 0)} MB (peak ${num(d.workerRssPeakMb, 0)}, before ${num(d.rssBeforeMb, 0)} MB; workflow cache ${d.maxCachedWorkflows ?? 'the SDK default'})${d.statusMs ? `; GET status ${d.statusMs.p50} ms (max ${d.statusMs.max})` : ''}${d.idleCpuPercent === undefined ? '' : `; idle CPU ${num(d.idleCpuPercent, 1)}% of a core${d.idleTemporalCpuPercent == null ? '' : ` + ${num(d.idleTemporalCpuPercent, 1)}% Temporal`}`}${d.startupCpuSeconds ? `; CPU to all RUNNING ${num(d.startupCpuSeconds.process, 1)} s process + ${num(d.startupCpuSeconds.temporal ?? NaN, 1)} s Temporal; status CPU ${d.statusCpuMs} ms; load ${d.loadAverage}` : ''}`,
   );
   return lines.join('\n');
 }
