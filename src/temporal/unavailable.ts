@@ -21,8 +21,13 @@ export class TemporalUnavailableError extends Error {
  * connection's errors carry it without the shape `isGrpcServiceError` expects.
  */
 export function isGrpcCode(err: unknown, code: number): boolean {
+  return someCause(err, (cause) => (cause as { code?: unknown }).code === code);
+}
+
+/** Does this error, or one of its first five causes, pass the test? */
+function someCause(err: unknown, test: (cause: Error) => boolean): boolean {
   for (let current = err, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
-    if (current instanceof Error && (current as { code?: unknown }).code === code) return true;
+    if (current instanceof Error && test(current)) return true;
   }
   return false;
 }
@@ -32,10 +37,7 @@ export function isGrpcCode(err: unknown, code: number): boolean {
  * is unknown to this process, so the caller retries elsewhere. Matched by name, as the bridge's class is internal.
  */
 function isDroppedByShutdown(err: unknown): boolean {
-  for (let current = err, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
-    if (current instanceof Error && current.name === 'NativePromiseDroppedError') return true;
-  }
-  return false;
+  return someCause(err, (cause) => cause.name === 'NativePromiseDroppedError');
 }
 
 /** Temporal could not be reached (or did not answer in time): the caller should retry later, nothing is broken. */
