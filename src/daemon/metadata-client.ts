@@ -1,4 +1,4 @@
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, type Client, type QueryDefinition } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { NotFoundError } from '../errors';
 import { definitionChangedSignal } from '../contracts/daemon-workflows';
@@ -44,23 +44,21 @@ export class MetadataClient {
   }
 
   async get(metadataServerName: string, qualifiedName: string): Promise<StoredGroupDefinition> {
-    const notFound = `Integration group ${qualifiedName} is not defined on metadata server ${metadataServerName}`;
-    try {
-      const stored = await this.handle(metadataServerName).query(getGroupDefinitionQuery, qualifiedName);
-      if (!stored) throw new NotFoundError(notFound);
-      return stored;
-    } catch (err) {
-      throw toApiError(err, notFound);
-    }
+    return this.queryDefined(metadataServerName, qualifiedName, getGroupDefinitionQuery);
   }
 
   /** The definition's version (its `updatedAt`) without the definition itself; NotFoundError when it is not defined. */
   async version(metadataServerName: string, qualifiedName: string): Promise<string> {
+    return this.queryDefined(metadataServerName, qualifiedName, getGroupDefinitionVersionQuery);
+  }
+
+  /** Asks the store about one group; its null (or no store at all) is the same NotFoundError. */
+  private async queryDefined<T>(metadataServerName: string, qualifiedName: string, query: QueryDefinition<T | null, [string]>): Promise<T> {
     const notFound = `Integration group ${qualifiedName} is not defined on metadata server ${metadataServerName}`;
     try {
-      const version = await this.handle(metadataServerName).query(getGroupDefinitionVersionQuery, qualifiedName);
-      if (!version) throw new NotFoundError(notFound);
-      return version;
+      const answer = await this.handle(metadataServerName).query(query, qualifiedName);
+      if (!answer) throw new NotFoundError(notFound);
+      return answer;
     } catch (err) {
       throw toApiError(err, notFound);
     }
