@@ -178,35 +178,25 @@ export async function startBenchStack(options: { ablations: boolean }): Promise<
     const tether: RunningTether = await startTether({ ...common, settings, api: true, worker: true, workflowBundlePath: bundlePath });
     cleanups.push(() => tether.stop());
 
+    // The plain and tuned workers: SDK defaults, the bench's workflows and activities, stopped at the end.
+    const runReferenceWorker = async (connection: NativeConnection, taskQueue: string) => {
+      const worker = await Worker.create({ connection, taskQueue, workflowBundle: { code: plainBundle.code }, activities: createPlainActivities() });
+      const run = worker.run();
+      cleanups.push(async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await run;
+      });
+    };
+
     // Plain Temporal as its docs show it: a worker with SDK defaults and a client on its own gRPC connection.
     const plainWorkerConnection = await NativeConnection.connect({ address: server.address });
     cleanups.push(() => plainWorkerConnection.close());
-    const plainWorker = await Worker.create({
-      connection: plainWorkerConnection,
-      taskQueue: PLAIN_QUEUE,
-      workflowBundle: { code: plainBundle.code },
-      activities: createPlainActivities(),
-    });
-    const plainRun = plainWorker.run();
-    cleanups.push(async () => {
-      if (plainWorker.getState() === 'RUNNING') plainWorker.shutdown();
-      await plainRun;
-    });
+    await runReferenceWorker(plainWorkerConnection, PLAIN_QUEUE);
     // Tuned Temporal, as an expert writes it: worker and client on one NativeConnection (so the server may
     // hand the first workflow task straight back: eager start), a local activity, the result awaited.
     const tunedConnection = await NativeConnection.connect({ address: server.address });
     cleanups.push(() => tunedConnection.close());
-    const tunedWorker = await Worker.create({
-      connection: tunedConnection,
-      taskQueue: TUNED_QUEUE,
-      workflowBundle: { code: plainBundle.code },
-      activities: createPlainActivities(),
-    });
-    const tunedRun = tunedWorker.run();
-    cleanups.push(async () => {
-      if (tunedWorker.getState() === 'RUNNING') tunedWorker.shutdown();
-      await tunedRun;
-    });
+    await runReferenceWorker(tunedConnection, TUNED_QUEUE);
     const tunedClient = new Client({ connection: tunedConnection });
 
     const plainConnection = await Connection.connect({ address: server.address });
