@@ -21,6 +21,8 @@ interface FixtureRequest {
   body?: unknown;
   responseClass?: string;
   effect?: string;
+  /** false: an operation Egeria 5 does not map (see the fixture's egeria5Form). */
+  inEgeria5?: boolean;
 }
 interface ExpectedAnswer {
   responseClass?: string;
@@ -59,17 +61,23 @@ interface Sent {
 }
 
 /** One request as an Egeria client sends it: HTTP Basic with its user id, a body only when the source has one. */
-async function send(request: FixtureRequest, variables: Record<string, string>, options: { password?: string; path?: (path: string) => string; rawBody?: string } = {}): Promise<Sent> {
+async function send(
+  request: FixtureRequest,
+  variables: Record<string, string>,
+  options: { password?: string; bearer?: boolean; path?: (path: string) => string; rawBody?: string } = {},
+): Promise<Sent> {
   const url = new URL(substitute(request.path, variables));
   const path = options.path ? options.path(url.pathname) : url.pathname;
   const user = request.path.includes('{{adminUserId}}') ? adminUserId : userId;
-  const headers: Record<string, string> = { authorization: basic(user, options.password ?? testCredentials.adminToken) };
+  const password = options.password ?? testCredentials.adminToken;
+  // Egeria 4's clients send HTTP Basic (connectionUserId / connectionPassword); Egeria 5's resources declare a Bearer token.
+  const headers: Record<string, string> = { authorization: options.bearer ? `Bearer ${password}` : basic(user, password) };
   let body: string | undefined;
   if (request.body !== undefined) {
     headers['content-type'] = request.contentType ?? 'application/json';
     body = options.rawBody ?? substitute(JSON.stringify(request.body), variables);
   }
-  const response = await fetch(`${url.origin}${path}`, { method: request.method, headers, body });
+  const response = await fetch(`${url.origin}${path}${url.search}`, { method: request.method, headers, body });
   const text = await response.text();
   let parsed: Record<string, unknown>;
   try {
@@ -78,6 +86,17 @@ async function send(request: FixtureRequest, variables: Record<string, string>, 
     throw new Error(`${request.method} ${path} answered ${response.status} with no JSON: ${text.slice(0, 200)}`);
   }
   return { status: response.status, body: parsed };
+}
+
+/**
+ * The request in Egeria 5's path form (the fixture's egeria5Form): no user id in the path, the caller's id as
+ * ?delegatingUserId= on the runtime paths.
+ */
+function egeria5Form(request: FixtureRequest): FixtureRequest {
+  const admin = request.path.replace('/open-metadata/admin-services/users/{{adminUserId}}/servers/', '/open-metadata/admin-services/servers/');
+  const path = admin !== request.path ? admin : request.path.replace(/\/open-metadata\/([^/]+)\/users\/\{\{user\}\}\//, '/open-metadata/$1/') + '?delegatingUserId={{user}}';
+  if (!path.includes('/users/') && path !== request.path) return { ...request, path };
+  throw new Error(`No Egeria 5 form for ${request.path}`);
 }
 
 const label = (request: FixtureRequest) => `${request.method} ${request.name} (${request.path})`;
@@ -108,7 +127,10 @@ describe("Egeria's request collections against a real Tether", () => {
     ...extra,
   });
 
-  it('answers every served request with its Egeria class and relatedHTTPCode 200, with the effect the request names', async () => {
+  it.each([
+    ['as recorded (4.x path forms, HTTP Basic)', '4'],
+    ["in Egeria 5's path forms (Bearer token)", '5'],
+  ] as const)('answers every served request %s with its Egeria class and relatedHTTPCode 200, with the effect the request names', async (_, form) => {
     expect(served.map((request) => request.effect).filter((effect) => !effectOrder.includes(effect!))).toEqual([]);
     const serverName = unique('daemon');
     const [metadataServer, group, other] = [unique('md'), unique('sales.sync'), unique('stock.sync')];
@@ -145,9 +167,15 @@ describe("Egeria's request collections against a real Tether", () => {
     };
 
     const ordered = [...served].sort((a, b) => effectOrder.indexOf(a.effect!) - effectOrder.indexOf(b.effect!));
-    for (const request of ordered) {
+    for (const recorded of ordered) {
+      if (form === '5' && recorded.inEgeria5 === false) {
+        // Not in Egeria 5: no route in that form either.
+        expect((await send({ ...recorded, path: recorded.path.replace('/users/{{user}}', '') }, variables, { bearer: true })).status).toBe(404);
+        continue;
+      }
+      const request = form === '5' ? egeria5Form(recorded) : recorded;
       const [hitsBefore, restartsBefore] = [hits(), request.effect!.startsWith('restart') ? await restarts() : undefined];
-      const { status, body } = await send(request, variables);
+      const { status, body } = await send(request, variables, { bearer: form === '5' });
       expect({ request: label(request), status, class: body.class, relatedHTTPCode: body.relatedHTTPCode, exception: body.exceptionErrorMessage }).toEqual({
         request: label(request),
         status: 200,
@@ -238,7 +266,7 @@ describe("Egeria's request collections against a real Tether", () => {
     }
   });
 
-  it('refuses every request with a wrong password (Egeria envelope, 401, nothing done), answers a trailing slash as the path itself and other letter case 404', async () => {
+  it('refuses every request with a wrong password (Egeria envelope, 401, nothing done) or with the placeholders as documented, answers a trailing slash as the path itself and other letter case 404', async () => {
     const serverName = unique('daemon');
     const { serverName: configuredServer, ordersPath, api } = await (async () => {
       // A running connector, to show that refused refresh and restart requests reach nothing.
@@ -288,6 +316,21 @@ describe("Egeria's request collections against a real Tether", () => {
           code: 'NOT_FOUND',
         });
       }
+    }
+    // The collections' bodies name "connectorName goes here": sent unchanged, Egeria's unknown-name answer, nothing refreshed.
+    for (const request of served.filter((r) => r.effect === 'refresh-named' || r.effect === 'restart-named')) {
+      const unchanged = await send(request, { ...variables, connectorName: 'connectorName goes here' });
+      expect({ request: label(request), ...unchanged }).toEqual({
+        request: label(request),
+        status: 200,
+        body: expect.objectContaining({
+          class: 'VoidResponse',
+          relatedHTTPCode: 400,
+          exceptionClassName: 'org.odpi.openmetadata.frameworks.connectors.ffdc.InvalidParameterException',
+          exceptionErrorMessageId: 'TETHER-INTEGRATION-DAEMON-400-004',
+          exceptionProperties: expect.objectContaining({ parameterName: 'name' }),
+        }),
+      });
     }
     // None of the refused refresh and restart requests reached the connector.
     await sleep(1_000);
