@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import type { Credentials } from '../config/credentials';
+import { ApiError } from '../errors';
 import { CODEC_SESSION_COOKIE, isValidCodecSession } from './codec-session';
 import type { Authentication, Route, RouteDoc } from './route';
 import { safeEqual } from './safe-equal';
@@ -68,10 +69,45 @@ export function identifyApiCaller(ctx: Context, credentials: Credentials): ApiPr
   return safeEqual(given.password, credentials.adminToken) ? 'admin-password' : 'invalid';
 }
 
-export function apiAuthentication(credentials: Credentials): Authentication<ApiAuth, ApiPrincipal> {
+/**
+ * Principals a browser presents by itself once it has them: the Basic login it remembers after the
+ * `/codec/login` prompt and the codec session cookie. A page of any other site could make the browser send them
+ * (a no-cors POST with a Blob body needs no preflight), so they count only for requests that no other origin made.
+ */
+const browserBorne: ReadonlySet<string> = new Set<ApiPrincipal>(['admin-password', 'codec-session']);
+
+/**
+ * Refuses a request another origin's page made with credentials the browser added by itself. Browsers send
+ * `Origin` on every POST, PUT and DELETE, and no script can set or remove it; Egeria's clients and curl send none.
+ * The API's own origin (as the request addressed it) and the trusted ones (the Temporal UI's) may use them.
+ */
+function refuseCrossOrigin(ctx: Context, trustedOrigins: readonly string[]): void {
+  const origin = ctx.get('origin');
+  // Koa 3's ctx.origin is the Origin header itself; the API's own origin is the one the request addressed.
+  if (!origin || origin === `${ctx.protocol}://${ctx.host}` || trustedOrigins.includes(origin)) return;
+  throw new ApiError(
+    403,
+    'CROSS_ORIGIN_REQUEST',
+    `Origin ${origin} may not act with the login or session cookie a browser keeps for this API; send the admin token as a Bearer token`,
+  );
+}
+
+/**
+ * The API's authentication. `trustedOrigins`: browser origins, besides the API's own, whose pages may use the
+ * browser-borne login and session (the Temporal UI's, which calls the codec).
+ */
+export function apiAuthentication(credentials: Credentials, trustedOrigins: readonly string[] = []): Authentication<ApiAuth, ApiPrincipal> {
   return {
     policies: apiPolicies,
-    identify: (ctx) => identifyApiCaller(ctx, credentials),
+    identify: (ctx) => {
+      const principal = identifyApiCaller(ctx, credentials);
+      if (browserBorne.has(principal)) {
+        refuseCrossOrigin(ctx, trustedOrigins);
+        // The JSON body reader then insists on a declared JSON Content-Type, which a page elsewhere cannot send without a preflight.
+        ctx.state.browserBorne = true;
+      }
+      return principal;
+    },
     missing: 'Missing Authorization header (HTTP Basic or Bearer)',
   };
 }

@@ -17,7 +17,9 @@ async function readText(req: IncomingMessage, limitBytes: number): Promise<strin
 
 /**
  * Reads a JSON body into ctx.request.body, refusing bodies over the limit (413), nested deeper than
- * {@link maxJsonDepth} (400) and malformed JSON (400).
+ * {@link maxJsonDepth} (400) and malformed JSON (400). A body without Content-Type is read as JSON, except from a
+ * caller authenticated by what a browser sends on its own (`ctx.state.browserBorne`): a page elsewhere can post
+ * such a body without a CORS preflight, so there it is 415.
  * An empty body reads as undefined so the route's schema names what is missing.
  */
 export function jsonBody(limitBytes: number): Middleware {
@@ -30,6 +32,8 @@ export function jsonBody(limitBytes: number): Middleware {
     ctx.state.rawBody = text;
     if (text.trim() === '') {
       (ctx.request as { body?: unknown }).body = undefined;
+    } else if (ctx.get('content-type') === '' && ctx.state.browserBorne) {
+      throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type is missing: a body sent with a browser login or session must declare Content-Type: application/json');
     } else if (ctx.is('json') !== false || ctx.get('content-type') === '') {
       if (jsonDepthExceeds(text, maxJsonDepth)) throw new ApiError(400, 'JSON_TOO_DEEP', `Request body nests arrays and objects deeper than ${maxJsonDepth} levels`);
       try {

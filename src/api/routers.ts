@@ -42,5 +42,8 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
 
 /** The API's router, built from {@link apiRoutes}: a route without an `auth` declaration refuses to start. */
 export function createApiRouter(deps: ApiDeps, routes: ApiRoute[] = apiRoutes(deps)): Router {
-  return buildRouter(routes, apiAuthentication(deps.credentials), { bodyLimitBytes: deps.settings.TETHER_BODY_LIMIT_BYTES });
+  // Pages of these origins (besides the API's own) may use the browser's remembered login and codec session.
+  const publicOrigin = deps.settings.TETHER_PUBLIC_URL ? [new URL(deps.settings.TETHER_PUBLIC_URL).origin] : [];
+  const trustedOrigins = [...publicOrigin, ...codecAllowedOrigins(deps.settings, deps.temporalUiUrl)];
+  return buildRouter(routes, apiAuthentication(deps.credentials, trustedOrigins), { bodyLimitBytes: deps.settings.TETHER_BODY_LIMIT_BYTES });
 }

@@ -13,10 +13,28 @@ export const hubPolicies = {
 export type HubAuth = keyof typeof hubPolicies;
 export type HubRoute = Route<HubAuth>;
 
+/**
+ * A platform user: a Bearer token and what it may reach, in the connectors' pattern language (`privileges.ts`):
+ * `behaviours:acme/prod` for a tenant's user, `myconnector/*` or `*` for the platform's own services. A relayed call
+ * needs both the connector's privileges and the caller's, so one tenant's token reaches no other tenant's behaviours,
+ * their executions, or the connection instances behind the SPI.
+ */
+export interface PlatformUser {
+  token: string;
+  privileges: readonly string[];
+}
+
 export interface PlatformTokens {
   adminToken: string;
-  /** Bearer tokens of platform users. */
-  userTokens: readonly string[];
+  users: readonly PlatformUser[];
+}
+
+/** What the hub admin may reach through a connector: whatever the connector's own privileges allow. */
+const adminPrivileges = ['*'] as const;
+
+/** The privileges of the caller a route admitted (`ctx.state.callerPrivileges`, set when it was identified). */
+export function callerPrivileges(ctx: Context): readonly string[] {
+  return (ctx.state.callerPrivileges as readonly string[] | undefined) ?? [];
 }
 
 export function identifyHubCaller(ctx: Context, tokens: PlatformTokens): HubPrincipal | 'none' | 'invalid' {
@@ -27,7 +45,10 @@ export function identifyHubCaller(ctx: Context, tokens: PlatformTokens): HubPrin
   const { token } = given;
   const admin = safeEqual(token, tokens.adminToken);
   // Every user token is compared, so the time taken does not say which one (if any) matched.
-  const user = tokens.userTokens.map((candidate) => safeEqual(token, candidate)).includes(true);
+  const matches = tokens.users.map((user) => safeEqual(token, user.token));
+  const user = tokens.users[matches.indexOf(true)];
+  if (admin) ctx.state.callerPrivileges = adminPrivileges;
+  else if (user) ctx.state.callerPrivileges = user.privileges;
   return admin ? 'hub-admin' : user ? 'platform-user' : 'invalid';
 }
 

@@ -13,7 +13,7 @@ import {
   ScopeCode,
 } from '../contracts/behaviours';
 import { ErrorBody } from '../contracts/errors';
-import type { HubRoute } from './auth';
+import { callerPrivileges, type HubRoute } from './auth';
 import type { BehaviourStore } from './behaviour-store';
 import type { CredentialStore } from './credential-store';
 import { ConnectorId } from './frames';
@@ -159,11 +159,16 @@ export function behaviourCallRoutes(credentials: CredentialStore, relay: Relay, 
       },
       handler: async (ctx) => {
         const { id, tenant, environment, name } = ctx.params as z.infer<typeof CallParams>;
+        // The caller's own privileges first: a tenant's token learns nothing about connectors outside them.
+        if (!mayRunBehaviours(callerPrivileges(ctx), tenant, environment)) {
+          throw new ApiError(403, 'FORBIDDEN', `These credentials have no privilege behaviours:${tenant}/${environment}`);
+        }
         const registered = credentials.get(id);
         if (!registered) throw new NotFoundError(`Connector ${id} is not registered`);
         if (!mayRunBehaviours(registered.privileges, tenant, environment)) {
           throw new ApiError(403, 'FORBIDDEN', `Connector ${id} has no privilege behaviours:${tenant}/${environment}`, { privileges: registered.privileges });
         }
+
         const { input } = parseOrThrow(BehaviourCallBody, ctx.request.body ?? {});
         const connection = relay.get(id);
         if (!connection) throw notConnected(id);

@@ -6,7 +6,7 @@ import { errorHandler } from '../api/errors';
 import { buildRouter, canonicalPaths, methodNotAllowed } from '../api/route';
 import { createLogger, type Logger } from '../logging/logger';
 import { adminRoutes } from './admin-router';
-import { hubAuthentication, type HubRoute } from './auth';
+import { hubAuthentication, type HubRoute, type PlatformUser } from './auth';
 import { BehaviourStore } from './behaviour-store';
 import { behaviourCallRoutes, behavioursAdminRoutes } from './behaviours-router';
 import { CredentialStore } from './credential-store';
@@ -24,8 +24,8 @@ export interface PlatformHubOptions {
   /** Directory of the hub's state (registered connectors); kept across restarts. */
   dataDir: string;
   adminToken: string;
-  /** Bearer tokens of platform users, who may relay SPI calls. */
-  userTokens?: string[];
+  /** Platform users, who may relay SPI and behaviour calls within their privileges (and the connector's). */
+  users?: PlatformUser[];
   log?: Logger;
   heartbeatMs?: number;
   helloTimeoutMs?: number;
@@ -87,7 +87,7 @@ export async function startPlatformHub(options: PlatformHubOptions): Promise<Pla
   const store = await CredentialStore.open(options.dataDir);
   const behaviours = await BehaviourStore.open(options.dataDir);
   const relay = new Relay();
-  const tokens = { adminToken: options.adminToken, userTokens: options.userTokens ?? [] };
+  const tokens = { adminToken: options.adminToken, users: options.users ?? [] };
 
   const metrics = new HubMetrics();
   const app = new Koa();

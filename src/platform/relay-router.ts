@@ -2,7 +2,7 @@ import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
 import { ApiError, NotFoundError } from '../errors';
 import { ErrorBody } from '../contracts/errors';
-import type { HubRoute } from './auth';
+import { callerPrivileges, type HubRoute } from './auth';
 import type { CredentialStore } from './credential-store';
 import { ConnectorId, type SpiRequest } from './frames';
 import { isAllowed } from './privileges';
@@ -28,18 +28,19 @@ const RelayParams = z.object({ id: ConnectorId, path: z.string().min(1).max(2048
 
 /**
  * `GET|POST /connectors/{id}/{spi path}`: relays one SPI call over the connector's socket. Platform users and the hub admin.
- * 404 unknown connector, 403 outside its privileges, 503 not connected, 504 no answer in time.
+ * 404 unknown connector, 403 outside its privileges or the caller's, 503 not connected, 504 no answer in time.
  */
 export function relayRoutes(store: CredentialStore, relay: Relay, timeoutMs: number): HubRoute[] {
   const handler: Middleware = async (ctx) => {
     const id = ctx.params.id!;
+    const request = spiRequestOf(ctx);
+    const spiPath = request.path.split('?', 1)[0];
+    // The caller's own privileges first: a tenant's token learns nothing about connectors outside them.
+    if (!isAllowed(callerPrivileges(ctx), request.path)) throw new ApiError(403, 'FORBIDDEN', `These credentials have no privilege for ${spiPath}`);
     const registered = store.get(id);
     if (!registered) throw new NotFoundError(`Connector ${id} is not registered`);
-    const request = spiRequestOf(ctx);
     if (!isAllowed(registered.privileges, request.path)) {
-      throw new ApiError(403, 'FORBIDDEN', `Connector ${id} has no privilege for ${request.path.split('?', 1)[0]}`, {
-        privileges: registered.privileges,
-      });
+      throw new ApiError(403, 'FORBIDDEN', `Connector ${id} has no privilege for ${spiPath}`, { privileges: registered.privileges });
     }
     const connection = relay.get(id);
     if (!connection) throw notConnected(id);

@@ -19,7 +19,7 @@ function codecApp() {
   const app = new Koa();
   app.use(errorHandler(createLogger('silent')));
   app.use(methodNotAllowed());
-  app.use(buildRouter(codecRoutes({ codec, credentials: testCredentials, allowedOrigins: [uiOrigin] }), apiAuthentication(testCredentials), { bodyLimitBytes: 1_048_576 }).routes());
+  app.use(buildRouter(codecRoutes({ codec, credentials: testCredentials, allowedOrigins: [uiOrigin] }), apiAuthentication(testCredentials, [uiOrigin]), { bodyLimitBytes: 1_048_576 }).routes());
   return app.callback();
 }
 

@@ -1,7 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { codecAllowedOrigins } from '../../src/api/routes/codec';
+import { buildProgram } from '../../src/cli/main';
 import { parseSettings, SettingsSchema } from '../../src/config/settings';
 import { tetherSearchAttributeKeys } from '../../src/contracts/search-attributes';
 import { TEMPORAL_SERVER_VERSION } from '../../src/cluster/server-binaries';
@@ -15,12 +18,19 @@ interface Service {
   healthcheck?: { test: string[] };
   deploy?: { replicas?: number };
   ports?: string[];
+  restart?: string;
 }
 
 const root = join(__dirname, '..', '..');
-const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const composePath = join(root, 'docker-compose.yml');
+const composeText = readFileSync(composePath, 'utf8');
+const compose = parse(composeText, { merge: true }) as { services: Record<string, Service> };
 const { services } = compose;
-const tetherServices = ['api', 'worker', 'platform'] as const;
+/** The services running this repository's image (built from its Dockerfile). */
+const tetherServices = Object.keys(services).filter((name) => services[name]!.build === '.');
+const knownSettings = new Set(Object.keys(SettingsSchema.shape));
+/** `docker compose` variables (`${NAME…}`, not the shell's escaped `$${name}`), with how they are used. */
+const composeVariables = [...composeText.matchAll(/(?<!\$)\$\{(\w+)(?::([-?]))?/g)].map(([, name, kind]) => ({ name: name!, required: kind === '?' }));
 
 /** What `docker compose` makes of `${VAR}`, `${VAR:-default}` and `${VAR:?message}` given an .env. */
 function interpolate(value: string, env: Record<string, string>): string {
@@ -41,6 +51,7 @@ const dotEnv = {
 const envOf = (service: Service, env: Record<string, string> = dotEnv) =>
   Object.fromEntries(Object.entries(service.environment ?? {}).map(([key, value]) => [key, interpolate(String(value), env)]));
 const healthCommand = (service: Service) => service.healthcheck!.test.join(' ');
+const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
 
 describe('docker-compose.yml', () => {
   it('describes the production topology', () => {
@@ -49,10 +60,8 @@ describe('docker-compose.yml', () => {
     expect(services.temporal!.image).toBe(`temporalio/server:${TEMPORAL_SERVER_VERSION}`);
     expect(Object.values(services).map((service) => service.image)).not.toContainEqual(expect.stringContaining('auto-setup'));
     expect(services.temporal!.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
-    for (const name of tetherServices) {
-      expect(services[name]!.build).toBe('.');
-      expect(services[name]!.command).toEqual([name]);
-    }
+    expect(tetherServices.sort()).toEqual(['api', 'platform', 'worker']);
+    for (const name of tetherServices) expect(services[name]!.command).toEqual([name]);
     expect(services.api!.deploy?.replicas).toBeGreaterThanOrEqual(2);
   });
 
@@ -107,10 +116,16 @@ describe('docker-compose.yml', () => {
     const ui = envOf(services['temporal-ui']!);
     expect(ui.TEMPORAL_CODEC_ENDPOINT).toBe('http://localhost:3000/codec');
     expect(ui.TEMPORAL_CODEC_INCLUDE_CREDENTIALS).toBe('true');
-    const uiHostPort = services['temporal-ui']!.ports![0]!.split(':')[0];
+    const uiHostPort = services['temporal-ui']!.ports![0]!.split(':').at(-2);
     const apiSettings = parseSettings(envOf(services.api!));
     expect(codecAllowedOrigins(apiSettings)).toContain(`http://localhost:${uiHostPort}`);
     expect(services.api!.ports![0]).toMatch(/^3000(-\d+)?:3000$/);
+  });
+
+  it('publishes the unauthenticated Temporal frontend and UI on the host loopback only', () => {
+    // Neither has a login: on every interface, anyone on the network could terminate, signal or reset any run.
+    expect(services.temporal!.ports).toEqual(['127.0.0.1:7233:7233']);
+    expect(services['temporal-ui']!.ports).toEqual(['127.0.0.1:8080:8080']);
   });
 
   it('uses only settings Tether knows, with values its settings schema accepts', () => {
@@ -124,17 +139,137 @@ describe('docker-compose.yml', () => {
     expect(parseSettings(envOf(services.api!)).NODE_ENV).toBe('production');
   });
 
-  it('refuses to start without the secrets instead of defaulting them', () => {
-    const { TETHER_CODEC_KEY: _, ...withoutKey } = dotEnv;
-    expect(() => envOf(services.worker!, withoutKey)).toThrow(/compose needs TETHER_CODEC_KEY/);
-    const { TETHER_ADMIN_TOKEN: __, ...withoutToken } = dotEnv;
-    expect(() => envOf(services.api!, withoutToken)).toThrow(/compose needs TETHER_ADMIN_TOKEN/);
+  it('runs only commands the tether CLI has', () => {
+    const commands = buildProgram().commands.map((command) => command.name());
+    for (const name of tetherServices) {
+      const [command] = ([] as string[]).concat(services[name]!.command ?? []);
+      expect({ service: name, command, known: commands.includes(command!) }).toEqual({ service: name, command, known: true });
+    }
+    const [, imageDefault] = /^CMD \["([\w-]+)"\]$/m.exec(dockerfile)!;
+    expect(commands).toContain(imageDefault);
+  });
+
+  it('names only Tether settings wherever it sets or reads a TETHER_ variable', () => {
+    const set = Object.values(services).flatMap((service) => Object.keys(service.environment ?? {}));
+    const read = composeVariables.map(({ name }) => name);
+    const unknown = [...new Set([...set, ...read])].filter((name) => name.startsWith('TETHER_') && !knownSettings.has(name));
+    expect(unknown).toEqual([]);
+  });
+
+  it('publishes each service on the port it listens on, and every address and health check names a listening port', () => {
+    const published = Object.fromEntries(
+      Object.entries(services).map(([name, service]) => [name, (service.ports ?? []).map((mapping) => {
+        const [host, container] = mapping.split(':');
+        const [first, last = first] = host!.split('-').map(Number);
+        return { hosts: Array.from({ length: last! - first! + 1 }, (_, i) => first! + i), container: Number(container) };
+      })]),
+    );
+    // What each process listens on, as Tether's settings (or the UI's variable) read it.
+    const api = parseSettings(envOf(services.api!));
+    const worker = parseSettings(envOf(services.worker!));
+    const platform = parseSettings(envOf(services.platform!));
+    const listens: Record<string, number> = { api: api.PORT, worker: worker.TETHER_METRICS_PORT!, platform: platform.PLATFORM_PORT, 'temporal-ui': Number(services['temporal-ui']!.environment!.TEMPORAL_UI_PORT), temporal: 7233 };
+    for (const [name, port] of Object.entries(listens)) {
+      expect({ name, containerPorts: published[name]!.map(({ container }) => container) }).toEqual({ name, containerPorts: name === 'worker' ? [] : [port] });
+      if (services[name]!.healthcheck?.test[0] === 'CMD') expect({ name, health: healthCommand(services[name]!) }).toEqual({ name, health: expect.stringContaining(`http://127.0.0.1:${port}/`) });
+    }
+    // The SDK's metrics exporter must not take the worker's /metrics port.
+    expect(worker.TETHER_SDK_METRICS_PORT).not.toBe(worker.TETHER_METRICS_PORT);
+    // Each API replica takes one host port of the range; no host port is published twice.
+    expect(published.api![0]!.hosts).toHaveLength(services.api!.deploy!.replicas!);
+    const hostPorts = Object.values(published).flatMap((mappings) => mappings.flatMap(({ hosts }) => hosts));
+    expect(new Set(hostPorts).size).toBe(hostPorts.length);
+    // Addresses between containers (`temporal:7233`) name a port their service listens on.
+    for (const service of Object.values(services)) {
+      const text = [...Object.values(envOf(service)), ...([] as string[]).concat(service.command ?? [])].join(' ');
+      for (const [, host, port] of text.matchAll(/\b([a-z][\w-]*):(\d+)\b/g)) {
+        if (host! in listens) expect(`${host}:${port}`).toBe(`${host}:${listens[host!]}`);
+      }
+    }
+    // Addresses a browser uses (the UI's codec endpoint, the API's public URL) name a published API port.
+    for (const url of [envOf(services['temporal-ui']!).TEMPORAL_CODEC_ENDPOINT!, api.TETHER_PUBLIC_URL!]) {
+      expect(published.api![0]!.hosts).toContain(Number(new URL(url).port));
+    }
+    // The image declares the ports its processes listen on.
+    const exposed = /^EXPOSE (.+)$/m.exec(dockerfile)![1]!.split(/\s+/).map(Number);
+    expect(exposed).toEqual(expect.arrayContaining([api.PORT, platform.PLATFORM_PORT, worker.TETHER_METRICS_PORT]));
+  });
+
+  it('starts each service only after services that exist and can satisfy its condition, with no cycle', () => {
+    const oneShot = (service: Service) => service.restart === 'on-failure' && !service.healthcheck && !service.ports;
+    for (const [name, service] of Object.entries(services)) {
+      for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
+        const target = services[dependency];
+        expect({ name, dependency, exists: Boolean(target) }).toEqual({ name, dependency, exists: true });
+        const satisfiable = condition === 'service_healthy' ? Boolean(target!.healthcheck) : condition === 'service_completed_successfully' ? oneShot(target!) : condition === 'service_started';
+        expect({ name, dependency, condition, satisfiable }).toEqual({ name, dependency, condition, satisfiable: true });
+      }
+      // A service that addresses another (`temporal:7233`, `POSTGRES_SEEDS: postgresql`) waits for it.
+      const env = envOf(service);
+      const text = [...Object.values(env), ...([] as string[]).concat(service.command ?? [])].join(' ');
+      const hosts = Object.entries(env).filter(([key]) => /HOST|SEEDS|ADDRESS/.test(key)).map(([, value]) => value);
+      const addressed = Object.keys(services).filter((other) => other !== name && (new RegExp(`\\b${other}:\\d+\\b`).test(text) || hosts.includes(other)));
+      expect({ name, waitsFor: addressed.filter((other) => !service.depends_on?.[other]) }).toEqual({ name, waitsFor: [] });
+    }
+    const visiting = new Set<string>();
+    const done = new Set<string>();
+    const visit = (name: string, path: string[]): void => {
+      if (done.has(name)) return;
+      expect({ cycle: visiting.has(name) ? [...path, name] : [] }).toEqual({ cycle: [] });
+      visiting.add(name);
+      for (const dependency of Object.keys(services[name]!.depends_on ?? {})) visit(dependency, [...path, name]);
+      done.add(name);
+    };
+    for (const name of Object.keys(services)) visit(name, []);
+  });
+
+  it('commits no secret: each comes from the environment, required, with no default, and the example .env holds none', () => {
+    const secret = /PASSWORD|PWD|TOKEN|SECRET|_KEY$/;
+    for (const [name, service] of Object.entries(services)) {
+      for (const [key, value] of Object.entries(service.environment ?? {})) {
+        if (secret.test(key)) expect({ service: name, key, value }).toEqual({ service: name, key, value: expect.stringMatching(/^\$\{\w+:\?[^}]*\}$/) });
+      }
+    }
+    const required = [...new Set(composeVariables.filter(({ required }) => required).map(({ name }) => name))].sort();
+    // Without any one of them compose refuses to start (the message names it) rather than defaulting it.
+    for (const name of required) {
+      const { [name as keyof typeof dotEnv]: _, ...without } = dotEnv;
+      expect(() => Object.values(services).forEach((service) => envOf(service, without))).toThrow(`compose needs ${name}`);
+    }
+    // The file's header and .env.example (cp .env.example .env) list exactly those, and the example sets no value.
+    expect([...new Set(/^# Required: ([^.]+)\./m.exec(composeText)![1]!.match(/\b[A-Z][A-Z0-9_]+\b/g))].sort()).toEqual(required);
+    const example = readFileSync(join(root, '.env.example'), 'utf8').split('\n').filter((line) => line && !line.startsWith('#'));
+    expect(example.map((line) => line.split('=')[0]).sort()).toEqual(required);
+    expect(example.filter((line) => !line.endsWith('='))).toEqual([]);
+    expect(readFileSync(join(root, '.gitignore'), 'utf8').split('\n')).toContain('.env');
+  });
+
+  it('is valid for docker-compose (1.29, which needs no engine for `config`), which resolves it as this test reads it', () => {
+    const dockerCompose = process.env.DOCKER_COMPOSE_PATH ?? '/usr/bin/docker-compose';
+    if (!existsSync(dockerCompose)) {
+      throw new Error(`docker-compose not found at ${dockerCompose}: this test needs it (apt-get install -y --no-install-recommends docker-compose, as .ci/run does; or set DOCKER_COMPOSE_PATH)`);
+    }
+    // An empty env file, so a developer's .env beside the compose file cannot stand in for a missing variable.
+    const { POSTGRES_PASSWORD: _, ...withoutPassword } = dotEnv;
+    const dir = mkdtempSync(join(tmpdir(), 'tether-compose-'));
+    const emptyEnvFile = join(dir, '.env');
+    writeFileSync(emptyEnvFile, '');
+    const config = (env: Record<string, string>) =>
+      spawnSync(dockerCompose, ['--env-file', emptyEnvFile, '--file', composePath, 'config'], { env: { PATH: process.env.PATH!, HOME: dir, ...env }, encoding: 'utf8' });
+    const [answer, refused] = [config(dotEnv), config(withoutPassword)];
+    rmSync(dir, { recursive: true });
+    expect({ status: answer.status, stderr: answer.stderr }).toEqual({ status: 0, stderr: '' });
+    const resolved = parse(answer.stdout) as { services: Record<string, Service> };
+    expect(Object.keys(resolved.services).sort()).toEqual(Object.keys(services).sort());
+    for (const [name, service] of Object.entries(services)) {
+      expect({ name, environment: resolved.services[name]!.environment ?? {} }).toEqual({ name, environment: envOf(service) });
+    }
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain('set POSTGRES_PASSWORD');
   });
 });
 
 describe('Dockerfile', () => {
-  const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
-
   it('builds the compiled CLI and runs it as a non-root user, the API by default', () => {
     expect(dockerfile).toMatch(/RUN npm ci/);
     expect(dockerfile).toMatch(/RUN npm run build/);

@@ -10,11 +10,24 @@ describe('connector privileges', () => {
     expect(isAllowed([], '/http/request')).toBe(false);
   });
 
-  it('always allows /rcf/ paths, and checkHealth of a connector it has any privilege on', () => {
+  it('always allows /rcf/health and /rcf/descriptor, and checkHealth of a connector it has any privilege on', () => {
     expect(isAllowed([], '/rcf/descriptor')).toBe(true);
-    expect(isAllowed([], '/rcf/executions/action%2Fmyconnector%2Forder_product%2Fkey-1')).toBe(true);
+    expect(isAllowed([], '/rcf/health')).toBe(true);
+    expect(isAllowed([], '/rcf/other')).toBe(false);
     expect(isAllowed(['myconnector/order_product'], '/myconnector/com.bmc.dsm.catalog:checkHealth')).toBe(true);
     expect(isAllowed(['myconnector/order_product'], '/http/com.bmc.dsm.catalog:checkHealth')).toBe(false);
+  });
+
+  it('allows an execution status only where running that execution was allowed', () => {
+    expect(isAllowed([], '/rcf/executions/action%2Fmyconnector%2Forder_product%2Fkey-1')).toBe(false);
+    expect(isAllowed(['myconnector/order_product'], '/rcf/executions/action%2Fmyconnector%2Forder_product%2Fkey-1')).toBe(true);
+    expect(isAllowed(['myconnector/order_product'], '/rcf/executions/action/myconnector/order_product/key-1')).toBe(true);
+    expect(isAllowed(['myconnector/order_product'], '/rcf/executions/action%2Fhttp%2Frequest%2Fkey-1')).toBe(false);
+    expect(isAllowed(['myconnector/order_product'], '/rcf/executions/health%2Fmyconnector%2FPROD%2Fkey-1')).toBe(true);
+    expect(isAllowed(['behaviours:acme/prod'], '/rcf/executions/behaviour%2Facme%2Fprod%2Fgreet%2Fkey-1')).toBe(true);
+    expect(isAllowed(['behaviours:acme/prod'], '/rcf/executions/behaviour%2Fbeta%2Fprod%2Fgreet%2Fkey-1')).toBe(false);
+    expect(isAllowed(['*'], '/rcf/executions/daemon%2Fserver1')).toBe(false);
+    expect(isAllowed(['*'], '/rcf/executions/action%E0%A4%A')).toBe(false);
   });
 
   it('compares decoded segments and refuses encoded slashes or dot-segments', () => {

@@ -22,7 +22,7 @@ export function capturingLogger(): { log: Logger; lines: Array<Record<string, un
 export async function startTestHub(options: Partial<PlatformHubOptions> = {}): Promise<PlatformHub & { dataDir: string; lines: Array<Record<string, unknown>> }> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tether-hub-'));
   const { log, lines } = capturingLogger();
-  const hub = await startPlatformHub({ port: 0, host: '127.0.0.1', dataDir, adminToken: hubAdminToken, userTokens: [hubUserToken], log, ...options });
+  const hub = await startPlatformHub({ port: 0, host: '127.0.0.1', dataDir, adminToken: hubAdminToken, users: [{ token: hubUserToken, privileges: ['*'] }], log, ...options });
   return { ...hub, dataDir, lines };
 }
 

@@ -159,7 +159,7 @@ describe('every route × every credential × every path spelling', () => {
       name: 'hub',
       url: hub.url,
       routes: hubTable as readonly Route[],
-      router: buildRouter(hubTable, hubAuthentication({ adminToken: hubAdminToken, userTokens: [hubUserToken] }), { bodyLimitBytes: 1_048_576 }),
+      router: buildRouter(hubTable, hubAuthentication({ adminToken: hubAdminToken, users: [{ token: hubUserToken, privileges: ['*'] }] }), { bodyLimitBytes: 1_048_576 }),
       policies: hubPolicies,
       principalOf: (caller) => caller.hub,
     };

@@ -8,8 +8,7 @@ export interface DevProcess {
   /** The Temporal UI's workflow list, as `tether dev` prints it. */
   uiWorkflowsUrl: string;
   uiUrl: string;
-  /** When `tether dev` was spawned (epoch ms), and how long until its "ready" line. */
-  startedAt: number;
+  /** How long from spawning `tether dev` to its "ready" line. */
   readyMs: number;
   stdout(): string;
   stop(): Promise<void>;
@@ -63,7 +62,6 @@ export async function startDevProcess(packageRoot: string, env: Record<string, s
     apiUrl,
     uiWorkflowsUrl,
     uiUrl: new URL(uiWorkflowsUrl).origin,
-    startedAt: started,
     readyMs,
     stdout: () => out,
     async stop() {

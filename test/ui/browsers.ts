@@ -6,22 +6,35 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 /** The page's document, inside page.evaluate callbacks (this project compiles without the DOM library). */
 declare const document: { body: { innerText: string }; querySelectorAll(selector: string): Iterable<{ textContent: string | null; click(): void }> };
 
-/** Debian's chromium; CHROMIUM_PATH overrides. `.ci/run` installs it with apt-get. */
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The browsers the UI story runs in: Debian's packages, which `.ci/run` installs with apt-get. */
+export const browsers = {
+  /** Chromium over the DevTools protocol. */
+  chromium: { path: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', variable: 'CHROMIUM_PATH', apt: 'chromium' },
+  /** Firefox ESR over WebDriver BiDi (its own cookie, CORS and authentication code paths). */
+  firefox: { path: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr', variable: 'FIREFOX_PATH', apt: 'firefox-esr' },
+} as const;
+export type BrowserName = keyof typeof browsers;
 
 /** Where a failing step leaves its screenshot (gitignored). */
 export const screenshotDir = join(__dirname, '..', '..', 'test-results', 'browser');
 
 /**
- * Headless Chromium with a fresh profile. The background-networking flags keep it from dialling Google's
- * services, whose refused connections would otherwise slow every page on a closed network.
+ * A headless browser with a fresh profile; a missing browser is an error, never a skip. Chromium's
+ * background-networking flags keep it from dialling Google's services, whose refused connections would otherwise
+ * slow every page on a closed network; puppeteer gives Firefox a profile whose preferences do the same.
  */
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(`Chromium not found at ${chromiumPath}: the browser test needs it (apt-get install -y chromium, as .ci/run does; or set CHROMIUM_PATH)`);
+export async function launchBrowser(name: BrowserName): Promise<Browser> {
+  const { path, variable, apt } = browsers[name];
+  if (!existsSync(path)) {
+    throw new Error(`${name} not found at ${path}: the browser test needs it (apt-get install -y ${apt}, as .ci/run does; or set ${variable})`);
+  }
+  if (name === 'firefox') {
+    // Pinned to Firefox's own default (Total Cookie Protection), whatever puppeteer's test profile sets: the story
+    // must see the cookie partitioning a person's Firefox applies to the codec login.
+    return puppeteer.launch({ browser: 'firefox', executablePath: path, headless: true, extraPrefsFirefox: { 'network.cookie.cookieBehavior': 5 } });
   }
   return puppeteer.launch({
-    executablePath: chromiumPath,
+    executablePath: path,
     userDataDir: mkdtempSync(join(tmpdir(), 'tether-chromium-')),
     args: [
       '--headless',
