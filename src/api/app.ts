@@ -29,13 +29,17 @@ export interface ApiDeps {
   readiness: ReadinessCheck[];
 }
 
+const plainRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
+
 /** Builds the Koa application: request ids, the one error path, canonical paths, then the route table's router. */
 export function createApp(deps: ApiDeps): Koa {
   const app = new Koa();
   app.proxy = true;
   // One JSON log line per request, tied to its id (echoed as X-Request-Id); headers and bodies are never logged.
   app.use(async (ctx, next) => {
-    ctx.state.requestId = ctx.get('x-request-id') || randomUUID();
+    const given = ctx.get('x-request-id');
+    // A caller's id is kept only when it is a short plain token: it is echoed and logged on every line of the request.
+    ctx.state.requestId = plainRequestId.test(given) ? given : randomUUID();
     ctx.set('X-Request-Id', ctx.state.requestId);
     const started = performance.now();
     await next();

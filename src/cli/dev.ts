@@ -23,7 +23,8 @@ export async function runDev(): Promise<void> {
   if (!temporalAddress) {
     const binary = await resolveTemporalBinary({ explicitPath: settings.TEMPORAL_CLI_PATH, log: say });
     const dataDir = resolve(settings.TETHER_DATA_DIR);
-    mkdirSync(dataDir, { recursive: true });
+    // For this user only: temporal.sqlite lists every run (ids, search attributes), next to the credentials and key.
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     say(`Starting ${await temporalVersion(binary)} (data in ${join(dataDir, 'temporal.sqlite')})…`);
     const uiPort = settings.TEMPORAL_UI_PORT || (await freePort());
     // The embedded UI (on loopback) decrypts payloads through the loopback dev codec: no login step. Production

@@ -47,7 +47,7 @@ export function resolveCredentials(settings: Settings): ResolvedCredentials {
       spiPassword: randomBytes(18).toString('base64url'),
       spiToken: randomBytes(24).toString('base64url'),
     };
-    mkdirSync(settings.TETHER_DATA_DIR, { recursive: true });
+    mkdirSync(settings.TETHER_DATA_DIR, { recursive: true, mode: 0o700 });
     writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
     generatedFile = file;
   }

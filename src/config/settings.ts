@@ -16,6 +16,19 @@ const positiveSeconds = z.coerce.number({ error: 'expected a number of seconds' 
 const optionalText = z.string().trim().min(1).optional();
 
 /**
+ * A URL of one of these schemes without `user:password@`: these URLs are repeated where anyone may read them
+ * (deep links in API answers, the platform link's workflow id, which Temporal keeps in clear, log lines).
+ */
+function urlSetting(schemes: RegExp, expected: string, credentials: string) {
+  return z.url({ protocol: schemes, error: `expected ${expected}` }).refine((value) => {
+    if (!URL.canParse(value)) return true; // already reported as invalid
+    const url = new URL(value);
+    return url.username === '' && url.password === '';
+  }, `must not contain credentials (user:password@): ${credentials}`);
+}
+const linkUrl = urlSetting(/^https?$/, 'an http(s) URL', 'it is repeated in the links of API answers');
+
+/**
  * Every environment setting Tether reads, in one schema (DESIGN §1, §6, §7).
  * Keys are the environment variable names so an error names exactly what to fix.
  */
@@ -36,7 +49,7 @@ export const SettingsSchema = z.object({
   TEMPORAL_CLI_PATH: optionalText,
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
-  TEMPORAL_UI_URL: z.url().optional(),
+  TEMPORAL_UI_URL: linkUrl.optional(),
   TETHER_TASK_QUEUE: z.string().trim().min(1).default('tether'),
   /** Register Tether's search attributes in the namespace at start when missing (else refuse to start, naming the command). */
   TETHER_REGISTER_SEARCH_ATTRIBUTES: z.stringbool().default(false),
@@ -60,7 +73,7 @@ export const SettingsSchema = z.object({
 
   TETHER_DATA_DIR: z.string().trim().min(1).default('./.tether'),
   TETHER_CONFIG: optionalText,
-  TETHER_PUBLIC_URL: z.url().optional(),
+  TETHER_PUBLIC_URL: linkUrl.optional(),
 
   TETHER_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TETHER_SPI_USER: optionalText,
@@ -74,7 +87,11 @@ export const SettingsSchema = z.object({
   TETHER_SYNC_WINDOW_MS: z.coerce.number().int().positive().default(30_000),
   TETHER_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
 
-  TETHER_PLATFORM_URL: z.url().optional(),
+  TETHER_PLATFORM_URL: urlSetting(
+    /^wss?$/,
+    "a ws:// or wss:// URL (the hub's /connect)",
+    "the connector authenticates with TETHER_CONNECTOR_ID and TETHER_CONNECTOR_SECRET, and the URL is part of the link workflow's id, which Temporal keeps in clear",
+  ).optional(),
   TETHER_CONNECTOR_ID: optionalText,
   TETHER_CONNECTOR_SECRET: optionalText,
   TETHER_STARTUP_RETRY_SECONDS: positiveSeconds.default(60),
@@ -113,6 +130,15 @@ function combinationProblems(given: Record<string, unknown>): string[] {
   if (givenPlatformKeys.length > 0 && givenPlatformKeys.length < platformKeys.length) {
     for (const missing of platformKeys.filter((key) => given[key] === undefined)) {
       problems.push(`Invalid setting ${missing}: required when ${givenPlatformKeys.join(', ')} is set`);
+    }
+  }
+  if (given.NODE_ENV === 'production' && typeof given.TETHER_PLATFORM_URL === 'string' && URL.canParse(given.TETHER_PLATFORM_URL)) {
+    const url = new URL(given.TETHER_PLATFORM_URL);
+    // A TLS sidecar on this machine may take ws:// on loopback; anywhere else the link must be wss://.
+    if (url.protocol === 'ws:' && !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+      problems.push(
+        'Invalid setting TETHER_PLATFORM_URL: must be wss:// when NODE_ENV=production (over ws:// the connector secret and every relayed call travel in clear, and whoever sits in between can run any action of this connector)',
+      );
     }
   }
   if ((given.TETHER_SPI_USER === undefined) !== (given.TETHER_SPI_PASSWORD === undefined)) {

@@ -18,7 +18,9 @@ export type EgeriaResponseClass =
   | 'IntegrationGroupSummariesResponse'
   | 'IntegrationGroupSummaryResponse'
   | 'PropertiesResponse'
-  | 'ConnectorReportResponse';
+  | 'ConnectorReportResponse'
+  | 'ConnectorTypeResponse'
+  | 'RegisteredOMAGServicesResponse';
 
 /** Which family of Egeria exceptions a path answers with: admin services (OMAG…) or the integration daemon's runtime. */
 export type EgeriaService = 'admin-services' | 'integration-daemon';
@@ -66,6 +68,23 @@ const catalogue: Record<string, ErrorDefinition> = {
   MALFORMED_JSON: { id: id(400, 2), systemAction: 'The request body could not be parsed; nothing changed.', userAction: 'Send a valid JSON document as the request body.' },
   JSON_TOO_DEEP: { id: id(400, 3), systemAction: 'The request body was refused before parsing; nothing changed.', userAction: 'Send a request body with less nesting.' },
   UNKNOWN_NAME: { id: id(400, 4), systemAction: 'The request names something this server does not have; nothing changed.', userAction: 'Check the name against GET …/status or GET …/integration-groups/configuration and retry.' },
+  INTEGRATION_SERVICES_NOT_SUPPORTED: {
+    id: id(400, 5),
+    systemAction: 'Tether runs integration groups, not integration services (OMIS); nothing changed.',
+    userAction: 'Define the connectors in an integration group and configure it with …/integration-groups/configuration.',
+  },
+  // Egeria's own answers for an integration service that is not running, with Egeria's ids (clients match on them):
+  // IntegrationDaemonServicesErrorCode.UNKNOWN_INTEGRATION_SERVICE and OMAGServerInstanceErrorCode.SERVICE_NOT_AVAILABLE.
+  UNKNOWN_INTEGRATION_SERVICE: {
+    id: 'INTEGRATION-DAEMON-SERVICES-400-030',
+    systemAction: 'The integration service specified on a request is not known to the integration daemon.',
+    userAction: 'Tether runs integration groups only: address the connectors through …/integration-connectors/refresh or /restart.',
+  },
+  SERVICE_NOT_AVAILABLE: {
+    id: 'OMAG-MULTI-TENANT-404-002',
+    systemAction: 'The system is unable to process the request because the service is not available on this server.',
+    userAction: 'Tether runs no integration services (OMIS); validate integration connector types with …/integration-daemon/validate-connector/{type}.',
+  },
   UNAUTHENTICATED: { id: id(401, 1), systemAction: 'The request was refused before it reached the server.', userAction: 'Send the admin token as a Bearer token, or as the password of HTTP Basic.' },
   FORBIDDEN: { id: id(403, 1), systemAction: 'The request was refused.', userAction: 'Use credentials allowed to call this path (the admin token).' },
   PAYLOAD_TOO_LARGE: { id: id(413, 1), systemAction: 'The request body was refused unread; nothing changed.', userAction: 'Send a smaller request body (TETHER_BODY_LIMIT_BYTES).' },

@@ -130,7 +130,9 @@ export class ExecutionsService {
       } else if (event.activityTaskStartedEventAttributes) {
         attempts = Math.max(attempts, event.activityTaskStartedEventAttributes.attempt ?? 1);
       } else if (event.markerRecordedEventAttributes) {
-        const data = await decodeArrayFromPayloads(converter, event.markerRecordedEventAttributes.details?.data?.payloads);
+        // The SDK core's own record of a local activity (attempt, times): written plain by the core, never through
+        // the codec, so read without it (the codec refuses unsealed payloads).
+        const data = (event.markerRecordedEventAttributes.details?.data?.payloads ?? []).map((payload) => converter.payloadConverter.fromPayload(payload));
         attempts += Math.max(1, Number((data[0] as { attempt?: number } | undefined)?.attempt ?? 1));
       } else if (event.workflowExecutionCompletedEventAttributes) {
         const [result] = await decodeArrayFromPayloads(converter, event.workflowExecutionCompletedEventAttributes.result?.payloads);

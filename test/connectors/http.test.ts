@@ -161,12 +161,16 @@ describe('http connector against a real HTTP server', () => {
     expect(absolute.status).toBe(422);
     expect(absolute.body.error.message).toContain('path must be relative');
     // Under the base URL's path too (its /api prefix): dot segments in any spelling never climb out of it.
-    for (const path of ['../health', 'x/../../health', '/%2e%2e/health', '%2E%2E/health', '\\..\\..\\health', '.%2e/health']) {
+    // Encoded separators too: a proxy or framework that decodes `%2F` (nginx does) would climb out with `..%2F`.
+    for (const path of ['../health', 'x/../../health', '/%2e%2e/health', '%2E%2E/health', '\\..\\..\\health', '.%2e/health', '..%2Fhealth', 'x/..%2f..%2fhealth', '..%5Chealth', '%2e%2e%2fhealth']) {
       const climbing = await request('TARGET', { path });
       expect({ path, status: climbing.status, message: climbing.body.error?.message ?? JSON.stringify(climbing.body) }).toEqual({ path, status: 422, message: `path must stay under the connection's base URL, got ${JSON.stringify(path)}` });
     }
     expect(target.hits.get('/health')).toBeUndefined();
     expect((await request('TARGET', { path: 'a/../echo' })).status).toBe(200);
+    // An encoded slash that climbs nowhere (an id such as GitLab's `group%2Fproject`) is sent as it is.
+    const encodedId = await request('TARGET', { path: 'projects/group%2Fproject' });
+    expect(encodedId.body.error?.message ?? '').not.toContain('must stay under');
     expect((await request('TARGET', { path: '/echo', method: 'BREW' })).status).toBe(422);
     expect((await request('TARGET', { method: 'GET' })).status).toBe(400);
   });

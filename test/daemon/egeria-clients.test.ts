@@ -225,6 +225,20 @@ describe('Tether driven by real Egeria clients (Egeria 4.2 Java jars, pyegeria 1
     expect(python401).toMatchObject({ ok: false, exception: 'UserNotAuthorizedException', relatedHTTPCode: 401 });
   });
 
+  it("Egeria's admin client reads no integration services; it and pyegeria are refused configuring one (Tether runs integration groups only)", async () => {
+    const [listed, configured] = await java(unique('daemon'), [['integrationServices'], ['configureIntegrationService', 'files-integrator', tether.url, 'cocoMDS1']]);
+    // RegisteredOMAGServicesResponse without `services`: Egeria's client answers null.
+    expect(listed).toMatchObject({ ok: true, value: null });
+    expect(configured).toMatchObject({
+      ok: false,
+      exception: 'org.odpi.openmetadata.adminservices.ffdc.exception.OMAGInvalidParameterException',
+      httpCode: 400,
+      messageId: 'TETHER-INTEGRATION-DAEMON-400-005',
+    });
+    const [python] = await pyegeria(unique('daemon'), [['configureIntegrationService', 'files-integrator', 'cocoMDS1', tether.url]]);
+    expect(python).toMatchObject({ ok: false, exception: 'InvalidParameterException', relatedHTTPCode: 400, messageId: 'TETHER-INTEGRATION-DAEMON-400-005' });
+  });
+
   it('pyegeria configures a group, reads its status, refreshes and restarts a connector by name, and raises InvalidParameterException for an unknown one', async () => {
     const ordersPath = `/${unique('orders')}`;
     const { serverName, qualifiedName, metadataServer, api } = await configureGroup(tether, [pollConnector('orders-poll', `${peer.url}${ordersPath}`, { refreshIntervalSeconds: 3600 })]);

@@ -116,10 +116,16 @@ describe('docker-compose.yml', () => {
     const ui = envOf(services['temporal-ui']!);
     expect(ui.TEMPORAL_CODEC_ENDPOINT).toBe('http://localhost:3000/codec');
     expect(ui.TEMPORAL_CODEC_INCLUDE_CREDENTIALS).toBe('true');
-    const uiHostPort = services['temporal-ui']!.ports![0]!.split(':')[0];
+    const uiHostPort = services['temporal-ui']!.ports![0]!.split(':').at(-2);
     const apiSettings = parseSettings(envOf(services.api!));
     expect(codecAllowedOrigins(apiSettings)).toContain(`http://localhost:${uiHostPort}`);
     expect(services.api!.ports![0]).toMatch(/^3000(-\d+)?:3000$/);
+  });
+
+  it('publishes the unauthenticated Temporal frontend and UI on the host loopback only', () => {
+    // Neither has a login: on every interface, anyone on the network could terminate, signal or reset any run.
+    expect(services.temporal!.ports).toEqual(['127.0.0.1:7233:7233']);
+    expect(services['temporal-ui']!.ports).toEqual(['127.0.0.1:8080:8080']);
   });
 
   it('uses only settings Tether knows, with values its settings schema accepts', () => {

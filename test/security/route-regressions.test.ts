@@ -68,6 +68,15 @@ describe('API: deny by default on every spelling', () => {
     expect(JSON.parse(egeria.text)).toMatchObject({ class: 'VoidResponse', relatedHTTPCode: 400, exceptionErrorMessage: expect.stringContaining('deeper than 64') });
   });
 
+  it('keeps a caller X-Request-Id only when it is a short plain token (it is echoed and logged), else answers with its own', async () => {
+    const plain = await rawRequest(tether.url, 'GET', '/health/live', { 'x-request-id': 'catalog-req.42:a' });
+    expect(plain.headers['x-request-id']).toBe('catalog-req.42:a');
+    for (const given of ['x'.repeat(129), 'a b', 'id"},"level":60', '\u00e9t\u00e9']) {
+      const response = await rawRequest(tether.url, 'GET', '/health/live', { 'x-request-id': given });
+      expect({ given, echoed: response.headers['x-request-id'] }).toEqual({ given, echoed: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    }
+  });
+
   it('bounds path parameters at the edge: a 1,200-character server name is refused naming serverName, not a 500', async () => {
     const name = 's'.repeat(1_200);
     // Egeria's paths answer HTTP 200 with the error in the envelope (as Egeria does); server names are at most 128 bytes.

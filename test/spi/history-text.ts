@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
+import { isEncrypted } from '../../src/temporal/codec';
 
 const isPayload = (value: unknown): value is Payload => !!value && typeof value === 'object' && 'data' in value && 'metadata' in value;
 
@@ -20,8 +21,10 @@ export async function historyText(client: Client, workflowId: string): Promise<s
     else if (value && typeof value === 'object') Object.values(value).forEach(walk);
   };
   walk(history);
-  let decoded = payloads;
+  // Plain payloads (search attributes, markers' own data) are read as they are, as the UI's codec server passes them.
+  let decoded = payloads.filter(isEncrypted);
   for (const codec of codecs) decoded = await codec.decode(decoded);
+  decoded.push(...payloads.filter((payload) => !isEncrypted(payload)));
   for (const payload of decoded) parts.push(Buffer.from(payload.data ?? []).toString('utf8'));
   return parts.join('\n');
 }

@@ -166,6 +166,8 @@ describe('resolveCodecKeyRing', () => {
     const first = resolveCodecKeyRing(settings);
     expect(first.generatedFile).toBe(join(settings.TETHER_DATA_DIR, 'codec.key'));
     expect(statSync(first.generatedFile!).mode & 0o777).toBe(0o600);
+    // The data dir it creates is its user's only: it holds the credentials, the key and temporal.sqlite.
+    expect(statSync(settings.TETHER_DATA_DIR).mode & 0o777).toBe(0o700);
     expect(Buffer.from(readFileSync(first.generatedFile!, 'utf8').trim(), 'base64')).toHaveLength(32);
     const second = resolveCodecKeyRing(settings);
     expect(second.generatedFile).toBeUndefined();

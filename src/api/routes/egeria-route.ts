@@ -34,6 +34,8 @@ export interface EgeriaOperation {
   payload?: z.ZodRawShape;
   params?: z.ZodObject;
   body?: z.ZodType;
+  /** Only under the prefixes of these releases (an operation Egeria served in some releases only); default: every prefix. */
+  releases?: EgeriaRelease[];
   /** Answers for the clients of `release` (the path form called: see EgeriaRelease). */
   handler: (ctx: Parameters<Middleware>[0], release: EgeriaRelease) => Promise<void>;
 }
@@ -48,12 +50,13 @@ const delegatingUserId = z.object({ delegatingUserId: z.string().max(256).option
  */
 export function egeriaRoutes(service: EgeriaService, prefixes: string[], serverName: z.ZodType, operations: EgeriaOperation[], log: Logger): ApiRoute[] {
   return prefixes.flatMap((prefix) =>
-    operations.map((operation): ApiRoute => {
+    operations.flatMap((operation): ApiRoute[] => {
       const envelope = EgeriaEnvelope(operation.responseClass, operation.payload);
       const errorEnvelope = EgeriaEnvelope(operation.responseClass);
       const path = `${prefix}${operation.path}`;
       const release = egeriaReleaseOf(path);
-      return {
+      if (operation.releases && !operation.releases.includes(release)) return [];
+      const route: ApiRoute = {
         method: operation.method,
         path,
         summary: `${operation.summary} (Egeria ${service}: ${operation.operation})`,
@@ -72,6 +75,7 @@ export function egeriaRoutes(service: EgeriaService, prefixes: string[], serverN
         before: [egeriaErrors(operation.responseClass, service, release, operation.operation, log)],
         handler: (ctx) => operation.handler(ctx, release),
       };
+      return [route];
     }),
   );
 }

@@ -25,6 +25,11 @@ export const NameRequestBody = z
   })
   .optional();
 
+/** Egeria's NullRequestBody (common-services/ffdc-services …/rest/NullRequestBody.java): no properties but its class. */
+export const NullRequestBody = z
+  .looseObject({ class: z.literal('NullRequestBody', { error: 'class must be "NullRequestBody"' }).optional() })
+  .optional();
+
 /** Egeria's ConnectorConfigPropertiesRequestBody (integration-daemon-services-api …/rest/). */
 export const ConnectorConfigPropertiesRequestBody = z.looseObject({
   class: z.literal('ConnectorConfigPropertiesRequestBody', { error: 'class must be "ConnectorConfigPropertiesRequestBody"' }).optional(),
@@ -54,6 +59,13 @@ export function integrationDaemonRoutes({ daemons, registry, log }: IntegrationD
     if (name !== undefined && connectors.length === 0) throw unknownName(parameterName, `No integration connector named ${name} runs on integration daemon ${serverName}`);
     return connectors;
   };
+  const signalConnectors = async (serverName: string, name: string | undefined, action: 'refresh' | 'restart') => {
+    const targets = await namedConnectors(serverName, name, 'name');
+    await daemons.signal(
+      targets.map((connector) => connector.workflowId),
+      action === 'refresh' ? refreshConnectorSignal : restartConnectorSignal,
+    );
+  };
   const signalOperation = (action: 'refresh' | 'restart'): EgeriaOperation => ({
     method: 'post',
     path: `/integration-connectors/${action}`,
@@ -62,12 +74,7 @@ export function integrationDaemonRoutes({ daemons, registry, log }: IntegrationD
     responseClass: 'VoidResponse',
     body: NameRequestBody,
     handler: async (ctx) => {
-      const name = parseOrThrow(NameRequestBody, ctx.request.body)?.name;
-      const targets = await namedConnectors(ctx.params.serverName!, name, 'name');
-      await daemons.signal(
-        targets.map((connector) => connector.workflowId),
-        action === 'refresh' ? refreshConnectorSignal : restartConnectorSignal,
-      );
+      await signalConnectors(ctx.params.serverName!, parseOrThrow(NameRequestBody, ctx.request.body)?.name, action);
       ctx.body = egeriaOk('VoidResponse');
     },
   });
@@ -126,6 +133,22 @@ export function integrationDaemonRoutes({ daemons, registry, log }: IntegrationD
     },
     signalOperation('refresh'),
     signalOperation('restart'),
+    {
+      // Egeria 2.x–3.x (IntegrationDaemonResource.refreshAllServices: every integration service's connectors); still in
+      // Egeria's request collections for the daemon. Gone from 4.x and 5, so served under the `/users/{userId}` form only.
+      method: 'post',
+      path: '/refresh',
+      operation: 'refreshAllServices',
+      summary: 'Refresh every connector (the form of Egeria releases before 4; same as integration-connectors/refresh without a body)',
+      responseClass: 'VoidResponse',
+      body: NullRequestBody,
+      releases: ['4'],
+      handler: async (ctx) => {
+        parseOrThrow(NullRequestBody, ctx.request.body);
+        await signalConnectors(ctx.params.serverName!, undefined, 'refresh');
+        ctx.body = egeriaOk('VoidResponse');
+      },
+    },
     {
       method: 'get',
       path: '/integration-connectors/:connectorName/configuration-properties',

@@ -26,7 +26,12 @@ function targetUrl(settings: HttpSettings, path: string, query: unknown): URL {
   const url = new URL(`${settings.baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`);
   // Dot segments (`..`, `%2e%2e`, `\..`) are resolved by URL: the result must stay under the base URL's path too.
   const basePath = `${new URL(settings.baseUrl).pathname.replace(/\/+$/, '')}/`;
-  if (!`${url.pathname}/`.startsWith(basePath)) throw new BusinessError(`path must stay under the connection's base URL, got ${JSON.stringify(path)}`);
+  // So must the path a target or proxy sees once it decodes `%2F`/`%5C` into separators (nginx, some frameworks):
+  // `..%2F..%2Fother` climbs there. An encoded slash without dot segments (`group%2Fproject`) stays allowed.
+  const asSeparators = new URL(url.pathname.replace(/%2f|%5c/gi, '/'), url.origin).pathname;
+  if (![url.pathname, asSeparators].every((candidate) => `${candidate}/`.startsWith(basePath))) {
+    throw new BusinessError(`path must stay under the connection's base URL, got ${JSON.stringify(path)}`);
+  }
   if (query !== undefined) {
     if (typeof query !== 'object' || query === null || Array.isArray(query)) throw new BusinessError('query must be an object of parameter names to values');
     for (const [name, value] of Object.entries(query)) {

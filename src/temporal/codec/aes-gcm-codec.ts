@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { CodecKeyNotFoundError, PayloadDecryptionError } from './errors';
+import { CodecKeyNotFoundError, PayloadDecryptionError, UnsealedPayloadError } from './errors';
 import type { KeyRing } from './key-ring';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
@@ -36,7 +36,7 @@ class IvPool {
 }
 const text = (bytes: Uint8Array | null | undefined) => (bytes ? Buffer.from(bytes).toString('utf8') : undefined);
 
-/** True when a payload was sealed by this codec (other payloads pass through decode untouched). */
+/** True when a payload was sealed by this codec. */
 export function isEncrypted(payload: Payload): boolean {
   return text(payload.metadata?.encoding) === ENCRYPTED_ENCODING;
 }
@@ -51,7 +51,16 @@ export class AesGcmPayloadCodec implements PayloadCodec {
   private readonly ivs = new IvPool();
   private readonly activeId: { id: string; bytes: Buffer };
 
-  constructor(private readonly keyRing: KeyRing) {
+  /**
+   * `unsealed`: what decode does with a payload that is not sealed. `'refuse'` for Tether's own clients and
+   * workers: AES-GCM is authenticated, so a sealed payload proves its writer held the key, and a plain one — say an
+   * `executeAction` input sent straight to Temporal's frontend — must not run with a connection instance's secrets.
+   * `'pass'` for the codec endpoint, where the UI shows whatever a history holds.
+   */
+  constructor(
+    private readonly keyRing: KeyRing,
+    private readonly unsealed: 'refuse' | 'pass' = 'pass',
+  ) {
     this.activeId = { id: keyRing.active.id, bytes: utf8(keyRing.active.id) };
   }
 
@@ -60,7 +69,15 @@ export class AesGcmPayloadCodec implements PayloadCodec {
   }
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
-    return payloads.map((payload) => (isEncrypted(payload) ? this.open(payload) : payload));
+    return payloads.map((payload) => (isEncrypted(payload) ? this.open(payload) : this.passUnsealed(payload)));
+  }
+
+  private passUnsealed(payload: Payload): Payload {
+    if (this.unsealed === 'pass') return payload;
+    const encoding = text(payload.metadata?.encoding) ?? 'none';
+    throw new UnsealedPayloadError(
+      `Refused an unencrypted payload (encoding ${encoding}): Tether seals every payload it writes with TETHER_CODEC_KEY, so this one was written without the key (Temporal UI, CLI or a client on Temporal's frontend)`,
+    );
   }
 
   private seal(payload: Payload): Payload {

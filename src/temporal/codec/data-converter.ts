@@ -7,8 +7,8 @@ export const failureConverterPath = require.resolve('./failure-converter');
 
 /**
  * The data converter every Tether client and worker uses: payloads, memos and failure messages encrypted
- * at rest with the key ring's active key.
+ * at rest with the key ring's active key, and only sealed payloads accepted (a plain one was not written by Tether).
  */
 export function createDataConverter(keyRing: KeyRing): DataConverter {
-  return { payloadCodecs: [new AesGcmPayloadCodec(keyRing)], failureConverterPath };
+  return { payloadCodecs: [new AesGcmPayloadCodec(keyRing, 'refuse')], failureConverterPath };
 }

@@ -40,7 +40,7 @@ export function resolveCodecKeyRing(settings: Settings): ResolvedKeyRing {
   if (settings.NODE_ENV === 'production') {
     throw new SettingsError('Invalid setting TETHER_CODEC_KEY: required when NODE_ENV=production (base64 of 32 bytes: openssl rand -base64 32)');
   }
-  mkdirSync(settings.TETHER_DATA_DIR, { recursive: true });
+  mkdirSync(settings.TETHER_DATA_DIR, { recursive: true, mode: 0o700 });
   const file = codecKeyFile(settings.TETHER_DATA_DIR);
   const { text, created } = readOrCreate(file);
   return { keyRing: parseKeyRing(text, `codec key file ${file} (or set TETHER_CODEC_KEY)`), source: file, ...(created ? { generatedFile: file } : {}) };

@@ -7,3 +7,11 @@ export class CodecKeyNotFoundError extends Error {
 export class PayloadDecryptionError extends Error {
   override readonly name = 'PayloadDecryptionError';
 }
+
+/**
+ * Thrown when a Tether client or worker is handed a payload that is not sealed: every payload Tether writes is,
+ * so this one was written by someone without the key (the Temporal UI or CLI, a script on Temporal's frontend).
+ */
+export class UnsealedPayloadError extends Error {
+  override readonly name = 'UnsealedPayloadError';
+}

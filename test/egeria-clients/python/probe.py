@@ -49,6 +49,9 @@ def call(step):
         return ops.refresh_integration_connectors(args[0] if args else "all")
     if name == "restart":
         return ops.restart_integration_connector(args[0] if args else None)
+    if name == "configureIntegrationService":
+        # An integration service (OMIS), which Tether does not run: args are marker, metadata server, its platform.
+        return full_config.config_integration_service(args[1], args[2], args[0], {}, [])
     raise ValueError(f"unknown step {name}")
 
 

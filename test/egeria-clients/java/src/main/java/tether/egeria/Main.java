@@ -92,6 +92,12 @@ public final class Main
             case "removeAllGroups":
                 admin.clearAllIntegrationGroups();
                 return null;
+            // Egeria 4.x's integration services (OMIS), which Tether does not run (test/egeria-clients/collections.json).
+            case "integrationServices":
+                return admin.getConfiguredIntegrationServices();
+            case "configureIntegrationService":
+                admin.configureIntegrationService(step[1], step[2], step[3], null, new ArrayList<>());
+                return null;
             case "status":
                 return runtime.status();
             case "awaitRunning":
