@@ -5,10 +5,14 @@
  */
 
 /**
- * Largest output a behaviour call may return (as JSON, UTF-8): it is recorded in the execution's history twice
- * (the activity's result and the execution's), and a workflow task above Temporal's 4 MiB never completes.
+ * Largest output an action or a behaviour call may return (as JSON, UTF-8). Outputs are recorded in the
+ * execution's history twice (an action's as the local activity's marker and the result on the fast path; a
+ * behaviour call's as the activity's result and the execution's), and a workflow task over Temporal's 4 MiB never
+ * completes: the execution would hang, RUNNING, until its deadline. One limit for both, defined here rather than
+ * beside the actions (src/activities/recordable.ts imports it) because a Behaviour Server may read only this
+ * folder's files: this module must stay dependency-free.
  */
-export const MAX_BEHAVIOUR_OUTPUT_BYTES = 1_000_000;
+export const MAX_RECORDED_OUTPUT_BYTES = 1_000_000;
 
 /** A thrown error's message is cut to this many characters (it is recorded in the history too). */
 export const MAX_BEHAVIOUR_ERROR_CHARS = 10_000;
@@ -20,7 +24,7 @@ export const MAX_CONNECTION_CALLS_AT_ONCE = 16;
 export const MAX_CHANNEL_MESSAGE_CHARS = 8 * 1024 * 1024;
 
 export const outputTooLarge = (bytes: number) =>
-  `The behaviour's output is ${bytes} bytes as JSON; at most ${MAX_BEHAVIOUR_OUTPUT_BYTES} may be returned (it is recorded in the execution's history)`;
+  `The behaviour's output is ${bytes} bytes as JSON; at most ${MAX_RECORDED_OUTPUT_BYTES} may be returned (it is recorded in the execution's history)`;
 
 /** The message, cut to MAX_BEHAVIOUR_ERROR_CHARS in all (cutting a cut message changes nothing). */
 export function cutMessage(message: string): string {

@@ -17,7 +17,7 @@ import {
   BehaviourUnavailableError,
 } from './errors';
 import { buildVersion, bundleOf, type BuildOutcome } from './build-version';
-import { cutMessage, MAX_BEHAVIOUR_OUTPUT_BYTES, outputTooLarge } from './limits';
+import { cutMessage, MAX_RECORDED_OUTPUT_BYTES, outputTooLarge } from './limits';
 import type { ConnectionCallMessage, LoadedMessage } from './protocol';
 import { BehaviourServerProcess, CallTimeoutError, ServerDiedError } from './server-process';
 import { VersionFiles } from './version-files';
@@ -326,7 +326,7 @@ const key = (tenant: string, environment: string) => `${tenant}/${environment}`;
 /** The output, or a failure when it is too large to record (the server is untrusted: checked here, not there). */
 function boundedOutput(output: unknown): unknown {
   const bytes = Buffer.byteLength(JSON.stringify(output ?? null));
-  if (bytes <= MAX_BEHAVIOUR_OUTPUT_BYTES) return output;
+  if (bytes <= MAX_RECORDED_OUTPUT_BYTES) return output;
   throw new BehaviourThrewError(outputTooLarge(bytes), undefined, 'OutputTooLarge');
 }
 

@@ -4,7 +4,7 @@ import { Socket } from 'node:net';
 import pino from 'pino';
 import type { BuildError, LoadedMessage, ConnectionResultMessage, ManagerMessage, ResultMessage, ServerMessage } from './protocol';
 import { eachLine } from './lines';
-import { cutMessage, MAX_BEHAVIOUR_OUTPUT_BYTES, outputTooLarge } from './limits';
+import { cutMessage, MAX_RECORDED_OUTPUT_BYTES, outputTooLarge } from './limits';
 import { locationInSources } from './source-location';
 import { denyNetwork } from './network-guard';
 
@@ -94,7 +94,7 @@ function settleConnectionCall(message: ConnectionResultMessage): void {
 function resultOf(callId: string, output: unknown): ResultMessage {
   const text = JSON.stringify(output) ?? 'null';
   const bytes = Buffer.byteLength(text);
-  if (bytes > MAX_BEHAVIOUR_OUTPUT_BYTES) return { type: 'result', callId, ok: false, error: { message: outputTooLarge(bytes), name: 'OutputTooLarge' } };
+  if (bytes > MAX_RECORDED_OUTPUT_BYTES) return { type: 'result', callId, ok: false, error: { message: outputTooLarge(bytes), name: 'OutputTooLarge' } };
   return { type: 'result', callId, ok: true, output: JSON.parse(text) };
 }
 

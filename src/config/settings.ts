@@ -132,6 +132,15 @@ function combinationProblems(given: Record<string, unknown>): string[] {
       problems.push(`Invalid setting ${missing}: required when ${givenPlatformKeys.join(', ')} is set`);
     }
   }
+  if (given.NODE_ENV === 'production' && typeof given.TETHER_PLATFORM_URL === 'string' && URL.canParse(given.TETHER_PLATFORM_URL)) {
+    const url = new URL(given.TETHER_PLATFORM_URL);
+    // A TLS sidecar on this machine may take ws:// on loopback; anywhere else the link must be wss://.
+    if (url.protocol === 'ws:' && !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+      problems.push(
+        'Invalid setting TETHER_PLATFORM_URL: must be wss:// when NODE_ENV=production (over ws:// the connector secret and every relayed call travel in clear, and whoever sits in between can run any action of this connector)',
+      );
+    }
+  }
   if ((given.TETHER_SPI_USER === undefined) !== (given.TETHER_SPI_PASSWORD === undefined)) {
     const missing = given.TETHER_SPI_USER === undefined ? 'TETHER_SPI_USER' : 'TETHER_SPI_PASSWORD';
     problems.push(`Invalid setting ${missing}: TETHER_SPI_USER and TETHER_SPI_PASSWORD go together`);

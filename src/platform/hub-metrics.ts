@@ -1,7 +1,7 @@
 import { Counter, Registry } from 'prom-client';
 
 /** Why the hub refused a connector socket: the `reason` label of `tether_hub_connector_refusals_total`. */
-export type SocketRefusal = 'wrong_secret' | 'address_rate_limited' | 'id_rate_limited' | 'hello_timeout' | 'malformed_frame' | 'binary_frame';
+export type SocketRefusal = 'wrong_secret' | 'address_rate_limited' | 'id_rate_limited' | 'hello_timeout' | 'malformed_frame' | 'binary_frame' | 'oversized_hello';
 
 /** The hub's Prometheus metrics, one registry per hub: every refusal, of sockets and of HTTP calls, is counted. */
 export class HubMetrics {

@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 
 /** How many connector logins may be attempted, and not yet succeeded, per remote address and per connector id in a window. */
@@ -30,7 +31,8 @@ export class LoginLimiter {
     this.byId = new RateLimiterMemory({ keyPrefix: 'id', points: limits.attemptsPerId, duration: limits.windowSeconds });
   }
 
-  async admit(id: string, address: string): Promise<LoginAdmission> {
+  async admit(id: string, remoteAddress: string): Promise<LoginAdmission> {
+    const address = addressKey(remoteAddress);
     if (!(await take(this.byAddress, address))) return 'address-limited';
     if (this.isTrusted(id, address)) return 'admitted';
     if (!(await take(this.byId, id))) {
@@ -41,7 +43,8 @@ export class LoginLimiter {
   }
 
   /** The secret was right: the attempt's points come back and the address is remembered for the id. */
-  async succeeded(id: string, address: string): Promise<void> {
+  async succeeded(id: string, remoteAddress: string): Promise<void> {
+    const address = addressKey(remoteAddress);
     const wasTrusted = this.isTrusted(id, address);
     await this.byAddress.reward(address, 1);
     if (!wasTrusted) await this.byId.reward(id, 1);
@@ -63,4 +66,19 @@ async function take(limiter: RateLimiterMemory, key: string): Promise<boolean> {
     if (err instanceof RateLimiterRes) return false;
     throw err;
   }
+}
+
+/**
+ * Whom an address limit counts: an IPv4 address (also written IPv4-mapped, `::ffff:1.2.3.4`), or an IPv6 address's
+ * /64 — one subscriber's prefix, whose 2^64 addresses would otherwise each get the whole limit.
+ */
+export function addressKey(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  const bare = address.split('%', 1)[0]!;
+  if (!isIPv6(bare)) return address;
+  const [head = '', tail] = bare.split('::');
+  const groups = (part: string) => (part ? part.split(':') : []);
+  const expanded = tail === undefined ? groups(head) : [...groups(head), ...Array<string>(8 - groups(head).length - groups(tail).length).fill('0'), ...groups(tail)];
+  return `${expanded.slice(0, 4).map((group) => parseInt(group, 16).toString(16)).join(':')}::/64`;
 }

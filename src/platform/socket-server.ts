@@ -31,6 +31,9 @@ export interface SocketServerOptions {
  * Logins are not queued per id: each is checked on its own, after the login limiter has admitted it, so wrong
  * secrets sent for an id never wait in front of its real connector.
  */
+/** Bytes a socket may send before its hello is answered: a hello is a few hundred. */
+const maxBytesBeforeHello = 64 * 1024;
+
 export function attachConnectorSocketServer(server: Server, options: SocketServerOptions): { close(): Promise<void> } {
   const { store, relay, log } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes });
@@ -58,6 +61,21 @@ export function attachConnectorSocketServer(server: Server, options: SocketServe
       log.warn({ remoteAddress, connectorId, code, reason }, 'closing connector socket');
       ws.close(code, closeReason(reason));
     };
+
+    // Until its hello is answered a socket is anonymous: ws buffers a message until it ends (up to the frame
+    // limit, 2 MiB), so the bytes it may send are counted on the TCP socket itself and bounded far lower.
+    let anonymousBytes = 0;
+    const countAnonymousBytes = (chunk: Buffer) => {
+      anonymousBytes += chunk.length;
+      if (anonymousBytes <= maxBytesBeforeHello) return;
+      request.socket.off('data', countAnonymousBytes);
+      options.metrics.refusedSocket('oversized_hello');
+      log.warn({ remoteAddress, bytes: anonymousBytes }, `closing connector socket: more than ${maxBytesBeforeHello} bytes before its hello was answered`);
+      // Not a close handshake: a peer that never answers it would keep the socket (and what ws buffered) for 30 s.
+      ws.terminate();
+    };
+    request.socket.on('data', countAnonymousBytes);
+    const stopCountingBytes = () => request.socket.off('data', countAnonymousBytes);
     const helloTimer = setTimeout(() => refuse(CloseCode.helloTimeout, `no hello frame within ${options.helloTimeoutMs} ms`, 'hello_timeout'), options.helloTimeoutMs);
 
     const authenticate = async (hello: HelloFrame) => {
@@ -76,6 +94,7 @@ export function attachConnectorSocketServer(server: Server, options: SocketServe
       connection = new ConnectorConnection(hello.connectorId, ws, remoteAddress, hello.agent);
       const previous = relay.activate(connection);
       phase = 'active';
+      stopCountingBytes();
       connection.send({ type: 'welcome', connectionId: connection.connectionId, ...(previous ? { notice: supersededNotice } : {}) });
       const current = options.behaviours.currents().filter((scope) => mayRunBehaviours(registered.privileges, scope.tenant, scope.environment));
       if (current.length) connection.send({ type: 'behaviours', current });
@@ -120,6 +139,7 @@ export function attachConnectorSocketServer(server: Server, options: SocketServe
 
     ws.on('close', (code, reason) => {
       clearTimeout(helloTimer);
+      stopCountingBytes();
       if (!connection) return;
       relay.deactivate(connection);
       log.info({ connectorId: connection.connectorId, connectionId: connection.connectionId, code, reason: reason.toString() }, 'connector disconnected');

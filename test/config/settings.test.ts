@@ -33,6 +33,12 @@ describe('settings', () => {
     );
     expect(() => parseSettings({ ...platform, TETHER_PLATFORM_URL: 'file:///etc/passwd' })).toThrow("Invalid setting TETHER_PLATFORM_URL: expected a ws:// or wss:// URL (the hub's /connect)");
     expect(parseSettings({ ...platform, TETHER_PLATFORM_URL: 'wss://hub.example/connect' }).TETHER_PLATFORM_URL).toBe('wss://hub.example/connect');
+    // The hub runs whatever it relays: in production the link must be TLS (loopback excepted, for a TLS sidecar).
+    expect(() => parseSettings({ ...platform, NODE_ENV: 'production', TETHER_PLATFORM_URL: 'ws://hub.example/connect' })).toThrow(
+      'Invalid setting TETHER_PLATFORM_URL: must be wss:// when NODE_ENV=production',
+    );
+    expect(parseSettings({ ...platform, NODE_ENV: 'production', TETHER_PLATFORM_URL: 'ws://127.0.0.1:4000/connect' }).TETHER_PLATFORM_URL).toBe('ws://127.0.0.1:4000/connect');
+    expect(parseSettings({ ...platform, NODE_ENV: 'production', TETHER_PLATFORM_URL: 'wss://hub.example/connect' }).NODE_ENV).toBe('production');
     for (const key of ['TETHER_PUBLIC_URL', 'TEMPORAL_UI_URL']) {
       expect(() => parseSettings({ [key]: 'https://admin:pw@tether.example' })).toThrow(`Invalid setting ${key}: must not contain credentials`);
       expect(() => parseSettings({ [key]: 'javascript:alert(1)' })).toThrow(`Invalid setting ${key}: expected an http(s) URL`);

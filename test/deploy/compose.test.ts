@@ -159,8 +159,10 @@ describe('docker-compose.yml', () => {
   it('publishes each service on the port it listens on, and every address and health check names a listening port', () => {
     const published = Object.fromEntries(
       Object.entries(services).map(([name, service]) => [name, (service.ports ?? []).map((mapping) => {
-        const [host, container] = mapping.split(':');
+        // [ip:]host[-last]:container
+        const [container, host] = mapping.split(':').reverse();
         const [first, last = first] = host!.split('-').map(Number);
+        expect({ mapping, valid: Number.isInteger(first) && Number.isInteger(last) && last! >= first! }).toEqual({ mapping, valid: true });
         return { hosts: Array.from({ length: last! - first! + 1 }, (_, i) => first! + i), container: Number(container) };
       })]),
     );

@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { CloseCode } from '../../src/platform/frames';
 import { openPlatformLink } from '../../src/platform/link';
+import { addressKey, LoginLimiter } from '../../src/platform/login-limiter';
 import { capturingLogger, echoHandler, registerConnector, startTestHub } from '../platform/support';
 
 /**
@@ -10,9 +11,9 @@ import { capturingLogger, echoHandler, registerConnector, startTestHub } from '.
  */
 
 /** One raw login attempt from `localAddress`; answers the hub's close code. */
-function hello(url: string, connectorId: string, secret: string, localAddress: string): Promise<number> {
+function hello(url: string, connectorId: string, secret: string, localAddress: string, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { localAddress });
+    const ws = new WebSocket(url, { localAddress, headers });
     ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', connectorId, secret })));
     ws.on('message', () => ws.close());
     ws.on('close', (code) => resolve(code));
@@ -77,6 +78,15 @@ describe('hub connector login limits', () => {
     console.log(`hub login under attack: real connector welcomed ${realMs} ms after 200 wrong hellos started (${limits.attemptsPerAddress} checked)`);
   });
 
+  it('counts the socket address, whatever X-Forwarded-For or X-Real-IP the attacker claims', async () => {
+    await registerConnector(hub, 'victim', 'the-real-secret-0123', ['*']);
+    const spoofed = await Promise.all(
+      Array.from({ length: 30 }, (_, n) => hello(hub.connectUrl, `id-${n}`, 'guessed-secret-0000', '127.0.0.4', { 'X-Forwarded-For': `198.51.100.${n}`, 'X-Real-IP': `203.0.113.${n}`, Forwarded: `for=192.0.2.${n}` })),
+    );
+    expect(count(spoofed, CloseCode.refused)).toBe(limits.attemptsPerAddress);
+    expect(count(spoofed, CloseCode.tooManyAttempts)).toBe(30 - limits.attemptsPerAddress);
+  });
+
   it('counts refused HTTP calls', async () => {
     await fetch(`${hub.url}/admin/connectors`);
     await fetch(`${hub.url}/admin/connectors`, { headers: { authorization: 'Bearer wrong' } });
@@ -89,5 +99,19 @@ describe('hub connector login limits', () => {
     await Promise.all(Array.from({ length: limits.attemptsPerAddress }, () => hello(hub.connectUrl, 'other', 'guessed-secret-0000', '127.0.0.1')));
     const limited = await connect(hub, 'plant', 'the-real-secret-0123');
     expect(limited.opening).toMatchObject({ ok: false, end: { kind: 'disconnected', code: CloseCode.tooManyAttempts } });
+  });
+});
+
+describe('the address a login limit counts', () => {
+  it('counts an IPv6 /64 as one address (its 2^64 addresses would each get the whole limit), and IPv4-mapped as IPv4', async () => {
+    const limiter = new LoginLimiter({ attemptsPerAddress: 3, attemptsPerId: 100, windowSeconds: 60 });
+    const fromOnePrefix = ['2001:db8:1:2::1', '2001:db8:1:2:ffff::9', '2001:0db8:0001:0002:abcd:0:0:1', '2001:db8:1:2::7%eth0'];
+    const outcomes = [];
+    for (const [n, address] of fromOnePrefix.entries()) outcomes.push(await limiter.admit(`id-${n}`, address));
+    expect(outcomes).toEqual(['admitted', 'admitted', 'admitted', 'address-limited']);
+    expect(await limiter.admit('id-x', '2001:db8:1:3::1')).toBe('admitted');
+    for (const n of [1, 2, 3]) await limiter.admit(`v4-${n}`, '::ffff:192.0.2.7');
+    expect(await limiter.admit('v4-4', '192.0.2.7')).toBe('address-limited');
+    expect([addressKey('::1'), addressKey('fe80::1%lo'), addressKey('203.0.113.9')]).toEqual(['0:0:0:0::/64', 'fe80:0:0:0::/64', '203.0.113.9']);
   });
 });
