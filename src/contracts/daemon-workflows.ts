@@ -241,6 +241,10 @@ export interface IntegrationConnectorInput {
     refreshState: unknown;
     /** The connector refreshes in a regular activity, its last in-task refresh having overrun refreshInTaskBoundMs (refreshInTaskPatch). */
     refreshesInActivity?: boolean;
+    /** Set by runs with connectorShortRunsPatch: this run has it too, without a marker of its own. */
+    shortRuns?: boolean;
+    /** The state the previous run published last (canonical JSON), which this run's memo already holds. */
+    publishedKey?: string;
   };
 }
 
@@ -272,6 +276,14 @@ export const refreshInTaskPatch = 'refresh-in-task';
  * slots: the bound is also what keeps slow connectors from crowding out other workflows.
  */
 export const refreshInTaskBoundMs = 4_000;
+/**
+ * Patch id of connector runs that continue as new past connectorRunMaxEvents instead of the 2,000 events of every
+ * other workflow. A connector evicted from the worker's cache (more connectors than TETHER_WORKER_MAX_CACHED_WORKFLOWS)
+ * replays its whole run before each refresh, at about 1 ms of CPU per event: up to 2 s per refresh at 2,000 events.
+ */
+export const connectorShortRunsPatch = 'connector-short-runs';
+/** About a dozen refreshes (8 events each): a replay costs tens of ms, and the continue-as-new about one refresh in twelve. */
+export const connectorRunMaxEvents = 100;
 /** How long a connector may take from its start to its first published state (its first workflow task, under load). */
 export const connectorInitializeBoundMs = 60_000;
 

@@ -17,6 +17,8 @@ import {
   canonicalJson,
   configureConnectorSignal,
   connectorInitializeBoundMs,
+  connectorRunMaxEvents,
+  connectorShortRunsPatch,
   ConnectorConfigError,
   getConnectorDefinitionQuery,
   getConnectorStatusQuery,
@@ -84,10 +86,12 @@ export async function integrationConnector(input: IntegrationConnectorInput): Pr
   // Likewise (see refreshInTaskPatch): runs from before it refresh in a regular activity, REFRESHING published first.
   // A run with the newest patch has the older ones too, so it records only the newest marker (each patch marker also
   // upserts TemporalChangeVersion: two events and a visibility write per patch and run).
-  const refreshInTask = patched(refreshInTaskPatch);
+  // A run continued by one with connectorShortRunsPatch says so in its input: no marker at all for those.
+  const carried = input.carried;
+  const shortRuns = carried?.shortRuns === true || patched(connectorShortRunsPatch);
+  const refreshInTask = shortRuns || patched(refreshInTaskPatch);
   const refreshValidates = refreshInTask || patched(refreshValidatesPatch);
   let definition = input.definition;
-  const carried = input.carried;
   const status: ConnectorStatus = carried?.status ?? initialConnectorStatus(definition.connectorName, definition.connectorType, iso(Date.now()));
   let phase: ConnectorPhase = carried?.phase ?? 'initialize';
   let consecutiveFailures = carried?.consecutiveFailures ?? 0;
@@ -105,7 +109,8 @@ export async function integrationConnector(input: IntegrationConnectorInput): Pr
   setHandler(getConnectorDefinitionQuery, () => definition);
 
   // The state is written to the memo at every step that waits, so GET …/status reads it without asking this run.
-  let lastPublished: string | undefined;
+  // A continued run's memo already holds what the previous run published (continue-as-new keeps the memo).
+  let lastPublished: string | undefined = shortRuns ? carried?.publishedKey : undefined;
   const publish = () => {
     if (!refreshInTask && !patched(publishStatePatch)) return;
     // A wake that refreshes inside its workflow task publishes nothing until the refresh is over: up to its bound later.
@@ -163,11 +168,19 @@ export async function integrationConnector(input: IntegrationConnectorInput): Pr
     phase = 'restart-wait';
   };
   const continueAsNewIfLong = async () => {
-    if (!historyIsLong() || !allHandlersFinished() || interrupted()) return;
+    if (!historyIsLong(shortRuns ? connectorRunMaxEvents : undefined) || !allHandlersFinished() || interrupted()) return;
     await continueAsNew<typeof integrationConnector>({
       ...input,
       definition,
-      carried: { phase, status, consecutiveFailures, wakeAt, refreshState, ...(refreshInTask ? { refreshesInActivity } : {}) },
+      carried: {
+        phase,
+        status,
+        consecutiveFailures,
+        wakeAt,
+        refreshState,
+        ...(refreshInTask ? { refreshesInActivity } : {}),
+        ...(shortRuns ? { shortRuns, publishedKey: lastPublished } : {}),
+      },
     });
   };
   const until = (epochMs: number | null) => Math.max(0, (epochMs ?? 0) - Date.now());

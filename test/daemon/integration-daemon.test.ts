@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { refreshInTaskBoundMs } from '../../src/contracts/daemon-workflows';
+import { connectorRunMaxEvents, publishedStateMemoKey, refreshInTaskBoundMs } from '../../src/contracts/daemon-workflows';
 import type { TestTether } from '../support/tether';
 import { configureGroup, pollConnector, startDaemonTether, startPeer, unique, waitFor, type Peer } from './support';
 
@@ -185,6 +185,30 @@ describe('integration daemon: reconciliation, restarts, manual control', () => {
     const lastActivity = slowEvents.map((event) => Boolean(event.activityTaskScheduledEventAttributes)).lastIndexOf(true);
     expect(lastActivity).toBeGreaterThan(0);
     expect(slowEvents.slice(lastActivity).some((event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toBe(true);
+  }, 90_000);
+
+  it('continues a connector as new every ~100 events, its state and status carried over', async () => {
+    const path = `/${unique('long')}`;
+    const { api } = await group([pollConnector('long', `${peer.url}${path}`)]);
+    const workflowId = await waitFor(async () => (await api.connectors()).long?.connectorId as string | undefined, { what: 'listed' });
+    const runs = async () => {
+      const found = [];
+      for await (const run of tether.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) found.push(run);
+      return found;
+    };
+    // About 8 events a refresh: the first run continues as new after about a dozen refreshes.
+    await waitFor(async () => (await runs()).length >= 2, { timeoutMs: 40_000, intervalMs: 1_000, what: 'a continued run' });
+    const report = await waitFor(async () => (await api.connectors()).long?.refreshCount! >= 15 && (await api.connectors()).long, { timeoutMs: 20_000, what: 'refreshes after it' });
+    expect(report).toMatchObject({ connectorStatus: 'RUNNING', restartCount: 0 });
+    expect(report.stale).toBeUndefined();
+    expect(peer.hits(path).length).toBeGreaterThanOrEqual(report.refreshCount!);
+    const all = await runs();
+    const first = all.find((run) => run.status.name === 'CONTINUED_AS_NEW')!;
+    expect(first.historyLength).toBeLessThan(connectorRunMaxEvents + 20);
+    // The next run starts with the memo (the published state) of the one before: listed from its first moment.
+    const next = all.find((run) => run.runId !== first.runId && run.startTime > first.startTime)!;
+    const [started] = (await tether.client.workflow.getHandle(workflowId, next.runId).fetchHistory()).events!;
+    expect(Object.keys(started!.workflowExecutionStartedEventAttributes!.memo!.fields!)).toContain(publishedStateMemoKey);
   }, 90_000);
 
   it('catalogues a real folder each refresh, reporting files added and removed', async () => {

@@ -16,9 +16,11 @@ import { hubAdmin, registerConnector, startTestHub } from '../platform/support';
 import { spiAuth, startTestTether } from '../support/tether';
 import { callBehaviour, deploy, startBehaviourStack } from '../behaviours/support';
 
-function save(name: string, workflowId: string) {
+/** Saves a run's history: the latest run of the workflow id, or the run given. */
+function save(name: string, workflowId: string, runId?: string) {
   // The CLI writes the canonical JSON history format (the SDK's converter trips over jest's module registry).
-  const json = execFileSync(process.env.TETHER_TEST_TEMPORAL_BINARY!, ['workflow', 'show', '--address', process.env.TETHER_TEST_TEMPORAL_ADDRESS!, '--workflow-id', workflowId, '--output', 'json']);
+  const run = runId ? ['--run-id', runId] : [];
+  const json = execFileSync(process.env.TETHER_TEST_TEMPORAL_BINARY!, ['workflow', 'show', '--address', process.env.TETHER_TEST_TEMPORAL_ADDRESS!, '--workflow-id', workflowId, ...run, '--output', 'json']);
   writeFileSync(join(__dirname, `${name}.json`), json);
 }
 
@@ -82,11 +84,20 @@ describe('record workflow histories', () => {
       await waitFor(async () => (await api.connectors()).slow?.refreshCount! >= 1, { timeoutMs: 30_000, what: 'the slow refresh' });
       peer.slow.delete('/slow');
       await waitFor(async () => (await api.connectors()).slow?.refreshCount! >= 3, { what: 'refreshes in the task again' });
+      // The poll connector's first run continues as new (connectorRunMaxEvents): both runs are recorded.
+      const pollId = `integration/${server}/recorded.group/poll`;
+      const pollRuns = async () => {
+        const runs = [];
+        for await (const run of tether.client.workflow.list({ query: `WorkflowId = '${pollId}'` })) runs.push(run);
+        return runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+      };
+      const [firstPollRun] = await waitFor(async () => (await pollRuns()).length >= 2 && pollRuns(), { timeoutMs: 40_000, intervalMs: 1_000, what: 'a continued poll run' });
       await api.remove('recorded.group').expect(200);
       await waitFor(async () => (await api.summaries()).length === 0, { what: 'group removed' });
       save('integration-daemon', `daemon/${server}`);
       save('group-reconciler', `reconciler/${server}/recorded.group`);
-      save('integration-connector', `integration/${server}/recorded.group/poll`);
+      save('integration-connector', pollId, firstPollRun!.runId);
+      save('integration-connector-continued', pollId);
       save('integration-connector-slow-refresh', `integration/${server}/recorded.group/slow`);
       save('metadata-store', 'metadata/recorded-md');
     } finally {
