@@ -3,6 +3,10 @@ export interface BenchArgs {
   quick: boolean;
   /** Integration connectors of the daemon scale run. */
   connectors: number;
+  /** Their refresh interval (an hour by default: the idle window then holds no refresh). */
+  refreshSeconds: number;
+  /** How long the daemon run measures idle CPU once all are RUNNING; with a short refreshSeconds, what refreshes cost. */
+  idleSeconds: number;
   skipDaemon: boolean;
   /** Skip the behaviours part (hub + connector: deploy-to-first-call, behaviour vs action through the hub). */
   skipBehaviours: boolean;
@@ -25,7 +29,7 @@ export interface BenchArgs {
   clusterOnly: boolean;
 }
 
-const usage = `Usage: npm run bench -- [--quick] [--connectors N] [--skip-daemon] [--skip-behaviours] [--daemon-only] [--ablations | --no-ablations] [--rounds N] [--segment-ms N] [--only v1,v2] [--concurrency 1,32] [--cluster-scaling | --cluster-only]`;
+const usage = `Usage: npm run bench -- [--quick] [--connectors N] [--refresh-seconds N] [--idle-seconds N] [--skip-daemon] [--skip-behaviours] [--daemon-only] [--ablations | --no-ablations] [--rounds N] [--segment-ms N] [--only v1,v2] [--concurrency 1,32] [--cluster-scaling | --cluster-only]`;
 
 /** Raised for an unknown flag or a bad value; the message names the flag. */
 export class BenchArgsError extends Error {
@@ -43,6 +47,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   const args: BenchArgs = {
     quick,
     connectors: quick ? 200 : 1000,
+    refreshSeconds: 3600,
+    idleSeconds: quick ? 5 : 15,
     skipDaemon: false,
     skipBehaviours: false,
     daemonOnly: false,
@@ -61,6 +67,12 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         break;
       case '--connectors':
         args.connectors = positiveInt(flag, argv[++i]);
+        break;
+      case '--refresh-seconds':
+        args.refreshSeconds = positiveInt(flag, argv[++i]);
+        break;
+      case '--idle-seconds':
+        args.idleSeconds = positiveInt(flag, argv[++i]);
         break;
       case '--skip-daemon':
         args.skipDaemon = true;

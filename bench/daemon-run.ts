@@ -35,6 +35,15 @@ export interface DaemonResult {
   /** CPU of the Temporal dev server over the same idle window, % of one core (null: its process was not found). */
   idleTemporalCpuPercent?: number | null;
   idleCpuSeconds?: number;
+  /** The connectors' refresh interval (s). */
+  refreshIntervalSeconds?: number;
+  /**
+   * Refreshes done during the idle window (sum of the connectors' refreshCount) and what each cost on average:
+   * the idle CPU of the process and the Temporal server over the window, divided by them (ms). With more connectors
+   * than the workflow cache holds, most refreshes begin with a replay of the connector's history.
+   */
+  idleRefreshes?: number;
+  cpuMsPerRefresh?: { process: number; temporal: number | null };
   timedOut?: boolean;
   skipped?: string;
 }
@@ -46,7 +55,12 @@ const GROUP = 'bench-group';
 /** Egeria's IntegrationDaemonStatusResponse (the parts the bench reads). */
 interface StatusBody {
   relatedHTTPCode: number;
-  integrationDaemonStatus?: { integrationGroupSummaries?: { integrationGroupName: string; integrationConnectorReports?: { connectorStatus: string }[] }[] };
+  integrationDaemonStatus?: { integrationGroupSummaries?: { integrationGroupName: string; integrationConnectorReports?: ConnectorReport[] }[] };
+}
+
+interface ConnectorReport {
+  connectorStatus: string;
+  refreshCount?: number;
 }
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
@@ -59,6 +73,7 @@ export async function runDaemonScale(options: {
   tetherUrl: string;
   adminToken: string;
   connectors: number;
+  refreshSeconds: number;
   timeoutMs: number;
   idleSeconds: number;
   maxCachedWorkflows: number;
@@ -71,7 +86,7 @@ export async function runDaemonScale(options: {
       connectorName: `bench-${String(i).padStart(5, '0')}`,
       connectorType: 'tether.bench',
       configuration: {},
-      refreshIntervalSeconds: 3600,
+      refreshIntervalSeconds: options.refreshSeconds,
     })),
   };
   const rssBefore = process.memoryUsage().rss;
@@ -102,13 +117,13 @@ export async function runDaemonScale(options: {
   let polls = 0;
   let statusErrors = 0;
   let firstStatusError: string | undefined;
-  let lastListed: { connectorStatus: string }[] = [];
+  let lastListed: ConnectorReport[] = [];
   let allStartedAt: number | null = null;
   let counts: Record<string, number> = {};
   const deadline = started + options.timeoutMs;
   for (;;) {
     polls++;
-    let listed: { connectorStatus: string }[];
+    let listed: ConnectorReport[];
     try {
       listed = await groupConnectors(statusUrl, auth);
     } catch (err) {
@@ -146,9 +161,25 @@ export async function runDaemonScale(options: {
         temporal: temporalCpu === null || cpuBefore.temporal === null ? null : round1(temporalCpu - cpuBefore.temporal),
       };
       const loadAverage = Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+      const refreshesBefore = await refreshCount(statusUrl, auth);
       const { idleCpuPercent, idleTemporalCpuPercent } = await idleCpu(options.idleSeconds, temporalPid);
+      const idleRefreshes = (await refreshCount(statusUrl, auth)) - refreshesBefore;
+      const perRefresh = (percent: number) => round1(((percent / 100) * options.idleSeconds * 1000) / idleRefreshes);
+      const cpuMsPerRefresh = idleRefreshes > 0 ? { process: perRefresh(idleCpuPercent), temporal: idleTemporalCpuPercent === null ? null : perRefresh(idleTemporalCpuPercent) } : undefined;
       const { statusMs, statusCpuMs } = await timedStatus(statusUrl, auth, connectors);
-      return { ...result(secondsToAllRunning), idleCpuPercent, idleTemporalCpuPercent, idleCpuSeconds: options.idleSeconds, statusMs, statusCpuMs, startupCpuSeconds, loadAverage };
+      return {
+        ...result(secondsToAllRunning),
+        idleCpuPercent,
+        idleTemporalCpuPercent,
+        idleCpuSeconds: options.idleSeconds,
+        refreshIntervalSeconds: options.refreshSeconds,
+        idleRefreshes,
+        ...(cpuMsPerRefresh ? { cpuMsPerRefresh } : {}),
+        statusMs,
+        statusCpuMs,
+        startupCpuSeconds,
+        loadAverage,
+      };
     }
     if (Date.now() > deadline) {
       progress.finish();
@@ -233,8 +264,13 @@ function cpuSecondsOf(pid: number | null): number | null {
   }
 }
 
+/** Refreshes done so far by the bench group's connectors. */
+async function refreshCount(statusUrl: URL, auth: Record<string, string>): Promise<number> {
+  return (await groupConnectors(statusUrl, auth)).reduce((sum, connector) => sum + (connector.refreshCount ?? 0), 0);
+}
+
 /** The bench group's connector reports from one `GET …/status`. */
-async function groupConnectors(statusUrl: URL, auth: Record<string, string>): Promise<{ connectorStatus: string }[]> {
+async function groupConnectors(statusUrl: URL, auth: Record<string, string>): Promise<ConnectorReport[]> {
   const status = await callJson('GET', statusUrl, undefined, auth);
   const body = status.body as StatusBody;
   if (status.status !== 200 || body.relatedHTTPCode !== 200) throw new Error(`GET status answered ${status.status}: ${JSON.stringify(status.body).slice(0, 300)}`);

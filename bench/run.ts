@@ -151,7 +151,7 @@ async function main(): Promise<void> {
       // Long enough to see how far from the goal a run ends (60 s at 10,000; a loaded 2-core machine starts ~15 a
       // second), short enough for a bench: 2 min, or 90 ms per connector.
       const timeoutMs = Math.max(120_000, args.connectors * 90);
-      daemon = await runDaemonScale({ tetherUrl: stack.tetherUrl, adminToken: stack.adminToken, connectors: args.connectors, timeoutMs, idleSeconds: args.quick ? 5 : 15, maxCachedWorkflows: stack.maxCachedWorkflows }).catch(
+      daemon = await runDaemonScale({ tetherUrl: stack.tetherUrl, adminToken: stack.adminToken, connectors: args.connectors, refreshSeconds: args.refreshSeconds, timeoutMs, idleSeconds: args.idleSeconds, maxCachedWorkflows: stack.maxCachedWorkflows }).catch(
         (err: Error): DaemonResult => ({ connectors: args.connectors, secondsToAllRunning: null, workerRssMb: null, skipped: `failed: ${err.message}` }),
       );
     }

@@ -76,8 +76,9 @@ export function createDaemonConnectorActivities({ registry, log }: DaemonConnect
         publishState(request, 'CONFIG_FAILED');
         throw ApplicationFailure.nonRetryable(resolved.error!, ConnectorConfigError);
       }
-      // Heartbeats let Temporal notice a worker that died mid-refresh without waiting for the whole timeout.
-      const beat = setInterval(() => context.heartbeat(), 2_000);
+      // Heartbeats let Temporal notice a worker that died mid-refresh without waiting for the whole timeout. A local
+      // activity (the refresh inside a workflow task) cannot heartbeat: the task's own timeout notices that.
+      const beat = context.info.isLocal ? undefined : setInterval(() => context.heartbeat(), 2_000);
       // Values revealed to this refresh are removed from what it reports (status view, history).
       const revealed: string[] = [];
       try {

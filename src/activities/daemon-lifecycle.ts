@@ -7,7 +7,9 @@ import {
   configureConnectorSignal,
   configureReconcilerSignal,
   DefinitionChanged,
+  initialPublishedConnectorState,
   integrationConnectorWorkflowId,
+  publishedStateMemoKey,
   reconcilerWorkflowId,
   stopConnectorSignal,
   stopReconcilerSignal,
@@ -115,6 +117,8 @@ export function createDaemonLifecycleActivities({ client, settings, registry, de
         // runs that have not published yet: thousands of them while a large group starts.
         { key: TetherStateChangedAt, value: new Date() },
       ],
+      // Its first state, so status lists it from the start: its run publishes the next one when its first refresh is over.
+      memo: { [publishedStateMemoKey]: initialPublishedConnectorState(groupQualifiedName, definition, Date.now()) },
     };
   };
   /** Gives a connector its definition, starting it if it is not running (a changed definition restarts it). */

@@ -50,7 +50,9 @@ export async function startDevCodec(options: DevCodecOptions): Promise<DevCodec>
   app.use(errorHandler(options.log));
   app.use(canonicalPaths());
   app.use(methodNotAllowed());
-  const routes = codecConversionRoutes(options.codec, options.allowedOrigins, 'loopback-browser' as const);
+  // Decode only: a sealed payload proves its writer held the key (workers refuse unsealed ones), so sealing stays
+  // with key holders and admins; the UI needs encode only to type payloads into signals or starts.
+  const routes = codecConversionRoutes(options.codec, options.allowedOrigins, 'loopback-browser' as const, ['decode']);
   app.use(buildRouter(routes, loopbackAuthentication(() => port), { bodyLimitBytes: options.bodyLimitBytes }).routes());
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(options.port, '127.0.0.1', () => resolve(listening)).once('error', reject);

@@ -239,6 +239,8 @@ export interface IntegrationConnectorInput {
     /** When the current wait ends (next refresh or next restart), epoch ms. */
     wakeAt: number | null;
     refreshState: unknown;
+    /** The connector refreshes in a regular activity, its last in-task refresh having overrun refreshInTaskBoundMs (refreshInTaskPatch). */
+    refreshesInActivity?: boolean;
   };
 }
 
@@ -255,6 +257,38 @@ export const refreshValidatesPatch = 'refresh-validates';
  * defineSearchAttributeKey, which workflow code cannot import; search-attributes.ts lists it with the others.
  */
 export const TetherStateChangedAt = { name: 'TetherStateChangedAt', type: 'DATETIME' } as const;
+
+/**
+ * Patch id of connector runs that refresh in a local activity, inside the workflow task the start or the timer
+ * began (one workflow task, no activity task, one published state per refresh), falling back to a regular activity
+ * for a connector whose refresh outlasts refreshInTaskBoundMs; and whose start carries the initial state in its memo.
+ */
+export const refreshInTaskPatch = 'refresh-in-task';
+/**
+ * How long a refresh may run inside a workflow task: well under the 8 s after which the worker extends the task (80%
+ * of the default 10 s task timeout) and under the 5 s past which Core logs a slow task, so a short refresh is one
+ * task. One that takes longer is cut off (its cancellation signal fires) and run again as a regular activity, which
+ * heartbeats and may take 5 minutes. While a refresh runs in the task it holds one of the worker's workflow task
+ * slots: the bound is also what keeps slow connectors from crowding out other workflows.
+ */
+export const refreshInTaskBoundMs = 4_000;
+/** How long a connector may take from its start to its first published state (its first workflow task, under load). */
+export const connectorInitializeBoundMs = 60_000;
+
+/**
+ * The state a connector is started with (the start's memo), so status lists it before its first workflow task ends:
+ * REFRESHING, as its first task begins with its first refresh (what runs from before refreshInTaskPatch published first).
+ */
+export function initialPublishedConnectorState(groupQualifiedName: string, definition: IntegrationConnectorDefinition, now: number): PublishedConnectorState {
+  return {
+    ...initialConnectorStatus(definition.connectorName, definition.connectorType, new Date(now).toISOString()),
+    connectorStatus: 'REFRESHING',
+    groupQualifiedName,
+    refreshIntervalSeconds: definition.refreshIntervalSeconds,
+    expectedChangeBy: now + connectorInitializeBoundMs,
+    publishedAt: now,
+  };
+}
 
 /** Failure type of a refresh refused for its configuration (CONFIG_FAILED: no restart will fix it). */
 export const ConnectorConfigError = 'ConnectorConfigError';

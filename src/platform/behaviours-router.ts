@@ -19,6 +19,7 @@ import type { CredentialStore } from './credential-store';
 import { ConnectorId } from './frames';
 import { mayRunBehaviours } from './privileges';
 import { notConnected, type Relay } from './relay';
+import { setRelayedHeaders } from './relay-router';
 
 const ScopeParams = z.object({ tenant: ScopeCode, environment: ScopeCode });
 const prefix = '/admin/behaviours/:tenant/:environment';
@@ -176,7 +177,7 @@ export function behaviourCallRoutes(credentials: CredentialStore, relay: Relay, 
         const prefer = ctx.get('prefer') || undefined;
         const response = await connection.callBehaviour({ tenant, environment, name, input, idempotencyKey, prefer }, timeoutMs);
         ctx.status = response.status;
-        for (const [header, value] of Object.entries(response.headers ?? {})) ctx.set(header, value);
+        setRelayedHeaders(ctx, response.headers);
         ctx.set('X-Tether-Connection-Id', connection.connectionId);
         ctx.body = response.body ?? '';
       },

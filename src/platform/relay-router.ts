@@ -10,8 +10,22 @@ import { notConnected, type Relay } from './relay';
 
 /** Request headers that matter to the SPI; the platform's own Authorization stays on the platform. */
 const forwardedRequestHeaders = ['accept', 'content-type', 'prefer', 'idempotency-key', 'x-request-id'];
-/** Response headers that describe the connection, not the answer, are not copied back. */
-const hopByHopHeaders = new Set(['connection', 'content-length', 'keep-alive', 'transfer-encoding', 'upgrade']);
+/**
+ * Response headers of a connector's answer that reach the platform user: what the SPI and behaviours answer with.
+ * A connector is a machine on someone's premises: it must not set cookies on the hub's origin, redirect its
+ * callers (`Location`), open CORS, or describe the hub's connection.
+ */
+const relayedHeader = (name: string) => /^(content-type|retry-after|allow|x-tether-[a-z0-9-]+)$/i.test(name);
+/** The SPI answers JSON or plain text; anything else (an HTML page on the hub's origin) is sent as plain text. */
+const relayedType = (value: string) => (/^(application\/json|text\/plain)\b/i.test(value) ? value : 'text/plain; charset=utf-8');
+
+/** Copies the connector's answer headers that may reach the caller onto the hub's response. */
+export function setRelayedHeaders(ctx: Context, headers: Record<string, string> | undefined): void {
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (relayedHeader(name)) ctx.set(name, name.toLowerCase() === 'content-type' ? relayedType(value) : value);
+  }
+  ctx.set('X-Content-Type-Options', 'nosniff');
+}
 
 /** The SPI request to relay: everything after `/connectors/{id}` exactly as sent (still percent-encoded), query included. */
 function spiRequestOf(ctx: Context): SpiRequest {
@@ -46,9 +60,7 @@ export function relayRoutes(store: CredentialStore, relay: Relay, timeoutMs: num
     if (!connection) throw notConnected(id);
     const response = await connection.call(request, timeoutMs);
     ctx.status = response.status;
-    for (const [name, value] of Object.entries(response.headers ?? {})) {
-      if (!hopByHopHeaders.has(name.toLowerCase())) ctx.set(name, value);
-    }
+    setRelayedHeaders(ctx, response.headers);
     ctx.set('X-Tether-Connection-Id', connection.connectionId);
     const typed = Object.keys(response.headers ?? {}).some((name) => name.toLowerCase() === 'content-type');
     if (response.body === undefined) ctx.body = '';

@@ -1,6 +1,6 @@
 import {
-  ActivityFailure,
   ApplicationFailure,
+  TimeoutFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -16,6 +16,7 @@ import type { ConnectorStatusValue } from '../contracts/daemon';
 import {
   canonicalJson,
   configureConnectorSignal,
+  connectorInitializeBoundMs,
   ConnectorConfigError,
   getConnectorDefinitionQuery,
   getConnectorStatusQuery,
@@ -23,6 +24,8 @@ import {
   publishedStateMemoKey,
   publishStatePatch,
   refreshConnectorSignal,
+  refreshInTaskBoundMs,
+  refreshInTaskPatch,
   refreshValidatesPatch,
   restartConnectorSignal,
   sameDefinition,
@@ -50,15 +53,26 @@ const { refreshIntegrationConnector } = proxyActivities<ConnectorActivities>({
   heartbeatTimeout: '10s',
   retry: { maximumAttempts: 1 },
 });
+// The same refresh inside the workflow task (refreshInTaskPatch). A worker that dies meanwhile loses the task: the
+// next worker replays it and refreshes again, after the task timeout (10 s).
+const { refreshIntegrationConnector: refreshIntegrationConnectorInTask } = proxyLocalActivities<ConnectorActivities>({
+  startToCloseTimeout: refreshInTaskBoundMs,
+  retry: { maximumAttempts: 1 },
+});
 
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
 
-/** How long each phase may last before its state must change, when the worker is alive (bounds of the activities above, plus slack). */
-const initializeBoundMs = 60_000;
+/** How long a refresh in a regular activity may last before its state must change (the activity's bound, plus slack). */
 const refreshBoundMs = 5 * 60_000 + 30_000;
 
 /** A refresh refused because the configuration is invalid: only a new definition (or a manual restart) helps. */
-const isConfigError = (err: unknown) => err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === ConnectorConfigError;
+/** The failure and its causes: a regular activity's failure wraps the activity's error, a local activity's is that error. */
+function* causes(err: unknown): Generator<unknown> {
+  for (let at = err; at !== undefined; at = at instanceof Error ? at.cause : undefined) yield at;
+}
+const isConfigError = (err: unknown) => [...causes(err)].some((cause) => cause instanceof ApplicationFailure && cause.type === ConnectorConfigError);
+/** A refresh inside the workflow task that outlasted refreshInTaskBoundMs. */
+const isTimeout = (err: unknown) => [...causes(err)].some((cause) => cause instanceof TimeoutFailure);
 
 /**
  * One integration connector: validates its configuration, refreshes every refreshIntervalSeconds, restarts
@@ -67,7 +81,11 @@ const isConfigError = (err: unknown) => err instanceof ActivityFailure && err.ca
 export async function integrationConnector(input: IntegrationConnectorInput): Promise<void> {
   // Decided once per run (see refreshValidatesPatch): runs from before it keep validating in a local activity
   // and do not publish TetherStateChangedAt (the status reader lists those every time).
-  const refreshValidates = patched(refreshValidatesPatch);
+  // Likewise (see refreshInTaskPatch): runs from before it refresh in a regular activity, REFRESHING published first.
+  // A run with the newest patch has the older ones too, so it records only the newest marker (each patch marker also
+  // upserts TemporalChangeVersion: two events and a visibility write per patch and run).
+  const refreshInTask = patched(refreshInTaskPatch);
+  const refreshValidates = refreshInTask || patched(refreshValidatesPatch);
   let definition = input.definition;
   const carried = input.carried;
   const status: ConnectorStatus = carried?.status ?? initialConnectorStatus(definition.connectorName, definition.connectorType, iso(Date.now()));
@@ -75,6 +93,7 @@ export async function integrationConnector(input: IntegrationConnectorInput): Pr
   let consecutiveFailures = carried?.consecutiveFailures ?? 0;
   let wakeAt = carried?.wakeAt ?? null;
   let refreshState: unknown = carried?.refreshState ?? null;
+  let refreshesInActivity = !refreshInTask || (carried?.refreshesInActivity ?? false);
 
   let stopRequested = false;
   let reconfigured = false;
@@ -88,9 +107,11 @@ export async function integrationConnector(input: IntegrationConnectorInput): Pr
   // The state is written to the memo at every step that waits, so GET …/status reads it without asking this run.
   let lastPublished: string | undefined;
   const publish = () => {
-    if (!patched(publishStatePatch)) return;
+    if (!refreshInTask && !patched(publishStatePatch)) return;
+    // A wake that refreshes inside its workflow task publishes nothing until the refresh is over: up to its bound later.
+    const wokenBy = (epochMs: number | null) => (epochMs === null || refreshesInActivity ? epochMs : epochMs + refreshInTaskBoundMs);
     const expectedChangeBy =
-      phase === 'initialize' ? Date.now() + initializeBoundMs : phase === 'refresh' ? Date.now() + refreshBoundMs : phase === 'idle' || phase === 'restart-wait' ? wakeAt : null;
+      phase === 'initialize' ? Date.now() + connectorInitializeBoundMs : phase === 'refresh' ? Date.now() + refreshBoundMs : phase === 'idle' || phase === 'restart-wait' ? wokenBy(wakeAt) : null;
     const state: Omit<PublishedConnectorState, 'publishedAt'> = {
       ...status,
       groupQualifiedName: input.groupQualifiedName,
@@ -143,9 +164,34 @@ export async function integrationConnector(input: IntegrationConnectorInput): Pr
   };
   const continueAsNewIfLong = async () => {
     if (!historyIsLong() || !allHandlersFinished() || interrupted()) return;
-    await continueAsNew<typeof integrationConnector>({ ...input, definition, carried: { phase, status, consecutiveFailures, wakeAt, refreshState } });
+    await continueAsNew<typeof integrationConnector>({
+      ...input,
+      definition,
+      carried: { phase, status, consecutiveFailures, wakeAt, refreshState, ...(refreshInTask ? { refreshesInActivity } : {}) },
+    });
   };
   const until = (epochMs: number | null) => Math.max(0, (epochMs ?? 0) - Date.now());
+
+  /**
+   * One refresh: inside this workflow task when it is short (its outcome published once, when done), else as a
+   * regular activity with REFRESHING published while it runs. A connector whose in-task refresh overran its bound
+   * refreshes in an activity until one takes under half that bound again.
+   */
+  const refresh = async (request: Parameters<typeof refreshIntegrationConnector>[0]) => {
+    if (!refreshesInActivity) {
+      try {
+        return await refreshIntegrationConnectorInTask(request);
+      } catch (err) {
+        if (!isTimeout(err)) throw err;
+        refreshesInActivity = true;
+      }
+    }
+    publish();
+    const began = Date.now();
+    const outcome = await refreshIntegrationConnector(request);
+    if (refreshInTask && Date.now() - began < refreshInTaskBoundMs / 2) refreshesInActivity = false;
+    return outcome;
+  };
 
   for (;;) {
     if (stopRequested) {
@@ -193,9 +239,8 @@ export async function integrationConnector(input: IntegrationConnectorInput): Pr
       case 'refresh': {
         refreshRequested = false;
         setStatus('REFRESHING');
-        publish();
         try {
-          const outcome = await refreshIntegrationConnector({
+          const outcome = await refresh({
             group: input.groupQualifiedName,
             connectorName: definition.connectorName,
             connectorType: definition.connectorType,

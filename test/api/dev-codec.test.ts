@@ -32,6 +32,11 @@ describe('dev codec (tether dev: the embedded UI reads payloads without a login)
     expect(JSON.parse(Buffer.from(payloads[0]!.data, 'base64').toString())).toEqual({ recipient: 'Bob' });
   });
 
+  it('does not seal: without a login it decodes only, so nobody on this machine mints payloads the workers would accept', async () => {
+    const encode = await fetch(`${dev.endpoint}/encode`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: uiOrigin }, body: JSON.stringify({ payloads: [] }) });
+    expect(encode.status).toBe(404);
+  });
+
   it('refuses other origins, non-JSON posts (which skip the preflight) and a Host other than loopback (DNS rebinding)', async () => {
     const foreign = await decode({ Origin: 'https://evil.example' });
     expect(foreign.status).toBe(403);

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { integrationConnectorWorkflowIdPrefix } from '../../src/contracts/daemon-workflows';
+import { integrationConnectorWorkflowIdPrefix, refreshInTaskBoundMs } from '../../src/contracts/daemon-workflows';
 import type { TestTether } from '../support/tether';
 import { configureGroup, pollConnector, startDaemonTether, startPeer, unique, waitFor, type Peer } from './support';
 
@@ -163,6 +163,38 @@ describe('integration daemon: reconciliation, restarts, manual control', () => {
     expect(reread.body).toEqual({ class: 'VoidResponse', relatedHTTPCode: 200, reconciliation: { rejected: [], started: [], reconfigured: [], stopped: [], definitionError: null } });
     expect((await api.refreshConfig('not-configured')).body).toMatchObject({ relatedHTTPCode: 400, exceptionProperties: { parameterName: 'integrationGroupName' } });
   });
+
+  it('refreshes inside one workflow task, and a refresh longer than that bound in an activity, REFRESHING meanwhile and never stale', async () => {
+    const [fast, slow] = [`/${unique('fast')}`, `/${unique('slow')}`];
+    peer.slow.set(slow, refreshInTaskBoundMs + 2_000);
+    const configuredAt = Date.now();
+    const { api } = await group([pollConnector('fast', `${peer.url}${fast}`), pollConnector('slow', `${peer.url}${slow}`)]);
+    await waitFor(async () => (await api.connectors()).fast?.refreshCount! >= 2, { what: 'two fast refreshes' });
+    // A short refresh is a local activity: the connector's history holds no activity task.
+    const fastRun = tether.client.workflow.getHandle((await api.connectors()).fast!.connectorId as string);
+    const events = (await fastRun.fetchHistory()).events!;
+    expect(events.filter((event) => event.activityTaskScheduledEventAttributes)).toHaveLength(0);
+    expect(events.filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity').length).toBeGreaterThanOrEqual(2);
+
+    // The slow one's in-task refresh is cut off at the bound, then run again as an activity, published REFRESHING.
+    const published = async () => {
+      const report = (await api.connectors()).slow;
+      return report && report.lastPublished! >= configuredAt + refreshInTaskBoundMs && report;
+    };
+    const refreshing = await waitFor(published, { timeoutMs: 30_000, what: 'the state published by the activity refresh' });
+    expect(refreshing).toMatchObject({ connectorStatus: 'REFRESHING', refreshCount: 0 });
+    expect(refreshing.stale).toBeUndefined();
+    const running = await waitFor(async () => (await api.connectors()).slow?.refreshCount! >= 1 && (await api.connectors()).slow, { timeoutMs: 30_000, what: 'the slow refresh' });
+    expect(running).toMatchObject({ restartCount: 0, lastRefreshSummary: expect.stringContaining('answered 200') });
+    expect(peer.hits(slow).length).toBeGreaterThanOrEqual(2);
+    // Once a refresh is short again, the connector goes back to refreshing inside the workflow task.
+    peer.slow.delete(slow);
+    await waitFor(async () => (await api.connectors()).slow?.refreshCount! >= 3, { timeoutMs: 30_000, what: 'fast refreshes of the slow one' });
+    const slowEvents = (await tether.client.workflow.getHandle(running.connectorId as string).fetchHistory()).events!;
+    const lastActivity = slowEvents.map((event) => Boolean(event.activityTaskScheduledEventAttributes)).lastIndexOf(true);
+    expect(lastActivity).toBeGreaterThan(0);
+    expect(slowEvents.slice(lastActivity).some((event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toBe(true);
+  }, 90_000);
 
   it('catalogues a real folder each refresh, reporting files added and removed', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'tether-folder-'));

@@ -28,20 +28,24 @@ export interface PeerRequest {
   at: number;
 }
 
-/** A real HTTP peer that records every request and answers with the status a test sets. */
+/** A real HTTP peer that records every request and answers with the status a test sets (a path in `slow` after that many ms). */
 export interface Peer {
   url: string;
   requests: PeerRequest[];
   status: number;
+  slow: Map<string, number>;
   hits(path: string): PeerRequest[];
   close(): Promise<void>;
 }
 
 export async function startPeer(): Promise<Peer> {
-  const peer = { requests: [] as PeerRequest[], status: 200 } as Peer;
+  const peer = { requests: [] as PeerRequest[], status: 200, slow: new Map() } as Peer;
   const server: Server = createServer((req, res) => {
     peer.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, at: Date.now() });
-    res.writeHead(peer.status, { 'content-type': 'text/plain' }).end(peer.status < 300 ? 'ok' : 'broken');
+    const answer = () => res.writeHead(peer.status, { 'content-type': 'text/plain' }).end(peer.status < 300 ? 'ok' : 'broken');
+    const delayMs = peer.slow.get(req.url ?? '');
+    if (delayMs) setTimeout(answer, delayMs);
+    else answer();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   peer.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

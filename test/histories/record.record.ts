@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { refreshInTaskBoundMs } from '../../src/contracts/daemon-workflows';
 import { daemonApi, startDaemonTether, startPeer, waitFor } from '../daemon/support';
 import { phaseOf, startConnectorTether } from '../platform/connector-support';
 import { hubAdmin, registerConnector, startTestHub } from '../platform/support';
@@ -64,9 +65,12 @@ describe('record workflow histories', () => {
           connectors: [
             { connectorName: 'poll', connectorType: 'tether.http-poll', configuration: { url: `${peer.url}/health` }, refreshIntervalSeconds: 1, restartPolicy: { initialIntervalSeconds: 0.5, coefficient: 2, maximumIntervalSeconds: 2 } },
             { connectorName: 'folder', connectorType: 'tether.folder-monitor', configuration: { path: folder }, refreshIntervalSeconds: 1 },
+            // Its first refresh outlasts the in-task bound (then runs as an activity), the later ones do not.
+            { connectorName: 'slow', connectorType: 'tether.http-poll', configuration: { url: `${peer.url}/slow` }, refreshIntervalSeconds: 1 },
           ],
         })
         .expect(201);
+      peer.slow.set('/slow', refreshInTaskBoundMs + 1_000);
       await api.configure(api.groupConfig('recorded.group', 'recorded-md')).expect(200);
       await waitFor(async () => (await api.connectors()).poll?.refreshCount! >= 1, { what: 'first refresh' });
       peer.status = 500;
@@ -75,11 +79,15 @@ describe('record workflow histories', () => {
       writeFileSync(join(folder, 'a.csv'), 'x');
       await waitFor(async () => (await api.connectors()).poll?.connectorStatus === 'RUNNING', { what: 'recovery' });
       await api.refresh({ connectorName: 'folder' }).expect(200);
+      await waitFor(async () => (await api.connectors()).slow?.refreshCount! >= 1, { timeoutMs: 30_000, what: 'the slow refresh' });
+      peer.slow.delete('/slow');
+      await waitFor(async () => (await api.connectors()).slow?.refreshCount! >= 3, { what: 'refreshes in the task again' });
       await api.remove('recorded.group').expect(200);
       await waitFor(async () => (await api.summaries()).length === 0, { what: 'group removed' });
       save('integration-daemon', `daemon/${server}`);
       save('group-reconciler', `reconciler/${server}/recorded.group`);
       save('integration-connector', `integration/${server}/recorded.group/poll`);
+      save('integration-connector-slow-refresh', `integration/${server}/recorded.group/slow`);
       save('metadata-store', 'metadata/recorded-md');
     } finally {
       await peer.close();

@@ -35,11 +35,11 @@ describe('relaying SPI calls to a connected connector', () => {
     link.close();
   });
 
-  it('passes the connector status, headers and text bodies through, and accepts a platform user token', async () => {
+  it("passes the connector status, the SPI's headers (not others) and text bodies through, and accepts a platform user token", async () => {
     const handler: SpiHandler = async (request): Promise<SpiResponse> =>
       request.path === '/rcf/health'
         ? { status: 200, headers: { 'content-type': 'text/plain' }, body: 'OK' }
-        : { status: 422, headers: { 'x-custom': 'kept' }, body: { error: { code: 'BUSINESS_FAILURE', message: 'quantity must be at least 1' } } };
+        : { status: 422, headers: { 'x-tether-execution-id': 'action/myconnector/order_product/kept', 'x-custom': 'dropped' }, body: { error: { code: 'BUSINESS_FAILURE', message: 'quantity must be at least 1' } } };
     const { link } = await connect(hub, 'plant-7', secret, handler);
     const health = await fetch(`${hub.url}/connectors/plant-7/rcf/health`, { headers: { Authorization: `Bearer ${hubUserToken}` } });
     expect(health.status).toBe(200);
@@ -47,7 +47,8 @@ describe('relaying SPI calls to a connected connector', () => {
     expect(await health.text()).toBe('OK');
     const failed = await call('/myconnector/order_product', { method: 'POST', body: '{}' });
     expect(failed.status).toBe(422);
-    expect(failed.headers.get('x-custom')).toBe('kept');
+    expect(failed.headers.get('x-tether-execution-id')).toBe('action/myconnector/order_product/kept');
+    expect(failed.headers.get('x-custom')).toBeNull();
     expect(await failed.json()).toEqual({ error: { code: 'BUSINESS_FAILURE', message: 'quantity must be at least 1' } });
     link.close();
   });

@@ -11,9 +11,9 @@ import { capturingLogger, echoHandler, registerConnector, startTestHub } from '.
  */
 
 /** One raw login attempt from `localAddress`; answers the hub's close code. */
-function hello(url: string, connectorId: string, secret: string, localAddress: string): Promise<number> {
+function hello(url: string, connectorId: string, secret: string, localAddress: string, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { localAddress });
+    const ws = new WebSocket(url, { localAddress, headers });
     ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', connectorId, secret })));
     ws.on('message', () => ws.close());
     ws.on('close', (code) => resolve(code));
@@ -76,6 +76,15 @@ describe('hub connector login limits', () => {
     expect(await metric(hub.url, 'address_rate_limited')).toBe(200 - limits.attemptsPerAddress);
     expect(await metric(hub.url, 'id_rate_limited')).toBe(20 - (limits.attemptsPerId - limits.attemptsPerAddress));
     console.log(`hub login under attack: real connector welcomed ${realMs} ms after 200 wrong hellos started (${limits.attemptsPerAddress} checked)`);
+  });
+
+  it('counts the socket address, whatever X-Forwarded-For or X-Real-IP the attacker claims', async () => {
+    await registerConnector(hub, 'victim', 'the-real-secret-0123', ['*']);
+    const spoofed = await Promise.all(
+      Array.from({ length: 30 }, (_, n) => hello(hub.connectUrl, `id-${n}`, 'guessed-secret-0000', '127.0.0.4', { 'X-Forwarded-For': `198.51.100.${n}`, 'X-Real-IP': `203.0.113.${n}`, Forwarded: `for=192.0.2.${n}` })),
+    );
+    expect(count(spoofed, CloseCode.refused)).toBe(limits.attemptsPerAddress);
+    expect(count(spoofed, CloseCode.tooManyAttempts)).toBe(30 - limits.attemptsPerAddress);
   });
 
   it('counts refused HTTP calls', async () => {

@@ -31,6 +31,11 @@ describe('platform users act only within their own privileges', () => {
       log: pino({ level: 'silent' }),
       handler: async (request: SpiRequest) => {
         reached.push(`spi ${request.method} ${request.path}`);
+        if (request.path.includes('hostile=1')) {
+          // What a compromised connector might answer: a redirect, a cookie for the hub's origin, open CORS, a page.
+          const headers = { Location: 'https://attacker.example/login', 'Set-Cookie': 'platform_session=attacker; Path=/', 'Access-Control-Allow-Origin': '*', 'Content-Type': 'text/html', 'X-Tether-Execution-Id': 'action/x/y/z' };
+          return { status: 302, headers, body: '<script>alert(document.cookie)</script>' };
+        }
         return { status: 200, body: { outputs: { seen: request.path } } };
       },
       behaviours: {
@@ -95,5 +100,20 @@ describe('platform users act only within their own privileges', () => {
     expect((await get(executionPath('action/myconnector/order_product/key-1'), hubAdmin)).status).toBe(200);
     expect((await get(executionPath('health/myconnector/PROD/key-1'), hubAdmin)).status).toBe(200);
     expect(reached).toEqual(['spi GET /rcf/executions/action%2Fmyconnector%2Forder_product%2Fkey-1', 'spi GET /rcf/executions/health%2Fmyconnector%2FPROD%2Fkey-1']);
+  });
+
+  it("passes on only the connector's answer headers the SPI uses: no redirect target, cookie, CORS or HTML on the hub's origin", async () => {
+    const response = await fetch(`${hub.url}/connectors/plant-7/myconnector/order_product?hostile=1`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { ...hubAdmin, 'content-type': 'application/json' },
+      body: JSON.stringify({ connectionInstanceId: 'PROD', inputs: {} }),
+    });
+    expect(response.headers.get('location')).toBeNull();
+    expect(response.headers.get('set-cookie')).toBeNull();
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-tether-execution-id')).toBe('action/x/y/z');
   });
 });

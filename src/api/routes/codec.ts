@@ -112,12 +112,18 @@ const codecError = { description: 'Malformed payloads or a payload no key in the
 
 /**
  * Temporal's codec-server protocol over the payload codec: `POST /codec/encode`, `POST /codec/decode` (and the
- * namespace-templated paths), each with its public CORS preflight (browsers send preflights without credentials).
+ * namespace-templated paths), or only the `actions` given, each with its public CORS preflight (browsers send
+ * preflights without credentials).
  * `auth` names who may convert: the API's admin token or session cookie, or the dev codec's loopback browser.
  */
-export function codecConversionRoutes<A extends string>(codec: PayloadCodec, allowedOrigins: string[], auth: A): Route<A>[] {
+export function codecConversionRoutes<A extends string>(
+  codec: PayloadCodec,
+  allowedOrigins: string[],
+  auth: A,
+  actions: ReadonlyArray<'encode' | 'decode'> = ['encode', 'decode'],
+): Route<A>[] {
   const cors = codecCors(allowedOrigins);
-  return (['encode', 'decode'] as const).flatMap((action) =>
+  return actions.flatMap((action) =>
     routes(action).flatMap((path): Route<A>[] => [
       {
         method: 'post',
