@@ -9,8 +9,8 @@
  * execution's history twice (an action's as the local activity's marker and the result on the fast path; a
  * behaviour call's as the activity's result and the execution's), and a workflow task over Temporal's 4 MiB never
  * completes: the execution would hang, RUNNING, until its deadline. One limit for both, defined here rather than
- * beside the actions (src/activities/recordable.ts imports it) because a Behaviour Server may read only this
- * folder's files: this module must stay dependency-free.
+ * beside the actions (src/activities/recordable.ts imports it, and the http connector reads no larger body)
+ * because a Behaviour Server may read only this folder's files: this module must stay dependency-free.
  */
 export const MAX_RECORDED_OUTPUT_BYTES = 1_000_000;
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import pino from 'pino';
-import { describeChanges, folderMonitorConnector } from '../../src/connectors/folder-monitor';
+import { describeChanges, folderMonitorConnector, MAX_CATALOGUE_CHARACTERS } from '../../src/connectors/folder-monitor';
 import { compileGlob } from '../../src/connectors/folder-monitor/glob';
 import { SecretStore } from '../../src/connectors/secrets';
 
@@ -25,6 +25,17 @@ describe('folder-monitor connector', () => {
     folder = mkdtempSync(join(tmpdir(), 'tether-folder-'));
   });
   afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('keeps a catalogue that fits the history, however many files someone drops into the folder', async () => {
+    // 2,100 names of 250 characters: 525,000 characters of names, past the catalogue's 500,000.
+    for (let n = 0; n < 2_100; n++) writeFileSync(join(folder, `${String(n).padStart(4, '0')}${'x'.repeat(246)}`), '');
+    const result = await refresh({ path: folder }, null);
+    const files = (result.state as { files: string[] }).files;
+    expect(files).toHaveLength(1_976);
+    expect(files[0]).toMatch(/^0000x/);
+    expect(JSON.stringify(result.state).length).toBeLessThanOrEqual(MAX_CATALOGUE_CHARACTERS + 20);
+    expect(result.summary).toBe('1976 files; first catalogue; the folder holds 2100 files: only the first 1976 by name are catalogued');
+  });
 
   it('catalogues the files matching the pattern and reports what was added and removed', async () => {
     writeFileSync(join(folder, 'a.csv'), '');

@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 
@@ -19,7 +18,8 @@ export type BrowserName = keyof typeof browsers;
 export const screenshotDir = join(__dirname, '..', '..', 'test-results', 'browser');
 
 /**
- * A headless browser with a fresh profile; a missing browser is an error, never a skip. Chromium's
+ * A headless browser with a fresh profile (puppeteer's, in a temporary folder it deletes on close); a missing
+ * browser is an error, never a skip. Chromium's
  * background-networking flags keep it from dialling Google's services, whose refused connections would otherwise
  * slow every page on a closed network; puppeteer gives Firefox a profile whose preferences do the same.
  */
@@ -35,7 +35,6 @@ export async function launchBrowser(name: BrowserName): Promise<Browser> {
   }
   return puppeteer.launch({
     executablePath: path,
-    userDataDir: mkdtempSync(join(tmpdir(), 'tether-chromium-')),
     args: [
       '--headless',
       '--no-sandbox',

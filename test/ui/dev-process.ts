@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -65,11 +65,14 @@ export async function startDevProcess(packageRoot: string, env: Record<string, s
     readyMs,
     stdout: () => out,
     async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGINT');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
+      if (child.exitCode === null) {
+        child.kill('SIGINT');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      // Its data folder: the embedded server's database, generated credentials, codec key.
+      rmSync(cwd, { recursive: true, force: true });
     },
   };
 }

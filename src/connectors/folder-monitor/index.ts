@@ -13,6 +13,25 @@ export const FolderMonitorConfiguration = z.object({
 });
 export type FolderMonitorConfiguration = z.infer<typeof FolderMonitorConfiguration>;
 
+/**
+ * Most of a folder's names one catalogue keeps, in characters: the catalogue is the connector's state, recorded in
+ * its workflow history, where a payload past Temporal's blob limit (2 MiB by default) would fail every refresh.
+ * Whoever can drop files into a watched folder must not be able to stall its connector.
+ */
+export const MAX_CATALOGUE_CHARACTERS = 500_000;
+
+/** The sorted names that fit the catalogue (each counted with its JSON quotes and comma). */
+function catalogueOf(sorted: string[]): string[] {
+  let used = 0;
+  const kept: string[] = [];
+  for (const name of sorted) {
+    used += name.length + 3;
+    if (used > MAX_CATALOGUE_CHARACTERS) break;
+    kept.push(name);
+  }
+  return kept;
+}
+
 /** What a refresh remembers: the file names it saw (sorted). */
 export const FolderState = z.object({ files: z.array(z.string()) });
 export type FolderState = z.infer<typeof FolderState>;
@@ -56,9 +75,11 @@ export const folderMonitorConnector = defineConnector<NoSettings, FolderMonitorC
         .filter((entry) => entry.isFile() && (!matches || matches(entry.name)))
         .map((entry) => entry.name)
         .sort();
+      const catalogue = catalogueOf(files);
       const previous = FolderState.safeParse(previousState);
-      const { summary } = describeChanges(previous.success ? previous.data.files : undefined, files);
-      return { summary, state: { files } satisfies FolderState };
+      const { summary } = describeChanges(previous.success ? previous.data.files : undefined, catalogue);
+      const cut = files.length > catalogue.length ? `; the folder holds ${files.length} files: only the first ${catalogue.length} by name are catalogued` : '';
+      return { summary: `${summary}${cut}`, state: { files: catalogue } satisfies FolderState };
     },
   },
 });

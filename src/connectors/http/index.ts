@@ -1,3 +1,4 @@
+import { MAX_RECORDED_OUTPUT_BYTES } from '../../behaviours/limits';
 import { httpUrl } from '../../contracts/http-url';
 import { BusinessError, defineConnector, TargetTimeoutError, TargetUnavailableError, z } from '../../sdk';
 import { displayUrl, fetchWithinOrigin, refusedRedirectMessage, type OutboundAnswer } from '../outbound-http';
@@ -57,15 +58,12 @@ function requestHeaders(settings: HttpSettings, given: unknown): Record<string, 
 }
 
 /**
- * Largest response body the request action returns: its outputs are recorded in the execution's history, and
- * a workflow task over Temporal's 4 MiB never completes (the execution would hang until its deadline).
+ * The body, read up to the largest output an action may return (a larger body could never be recorded: it is a
+ * business failure, and nothing more is read).
  */
-export const MAX_RESPONSE_BYTES = 1_000_000;
-
-/** The body, read up to MAX_RESPONSE_BYTES (a larger one is a business failure: nothing more is read). */
 async function readBody(response: Response, request: string): Promise<unknown> {
-  const tooLarge = () => new BusinessError(`${request} answered a body of more than ${MAX_RESPONSE_BYTES} bytes; at most ${MAX_RESPONSE_BYTES} are returned (outputs are recorded in the execution's history)`);
-  if (Number(response.headers.get('content-length')) > MAX_RESPONSE_BYTES) {
+  const tooLarge = () => new BusinessError(`${request} answered a body of more than ${MAX_RECORDED_OUTPUT_BYTES} bytes; at most ${MAX_RECORDED_OUTPUT_BYTES} are returned (outputs are recorded in the execution's history)`);
+  if (Number(response.headers.get('content-length')) > MAX_RECORDED_OUTPUT_BYTES) {
     await response.body?.cancel();
     throw tooLarge();
   }
@@ -73,7 +71,7 @@ async function readBody(response: Response, request: string): Promise<unknown> {
   let size = 0;
   for await (const chunk of response.body ?? []) {
     size += chunk.byteLength;
-    if (size > MAX_RESPONSE_BYTES) throw tooLarge();
+    if (size > MAX_RECORDED_OUTPUT_BYTES) throw tooLarge();
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8');
