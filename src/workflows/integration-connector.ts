@@ -67,11 +67,11 @@ const iso = (epochMs: number) => new Date(epochMs).toISOString();
 /** How long a refresh in a regular activity may last before its state must change (the activity's bound, plus slack). */
 const refreshBoundMs = 5 * 60_000 + 30_000;
 
-/** A refresh refused because the configuration is invalid: only a new definition (or a manual restart) helps. */
 /** The failure and its causes: a regular activity's failure wraps the activity's error, a local activity's is that error. */
 function* causes(err: unknown): Generator<unknown> {
   for (let at = err; at !== undefined; at = at instanceof Error ? at.cause : undefined) yield at;
 }
+/** A refresh refused because the configuration is invalid: only a new definition (or a manual restart) helps. */
 const isConfigError = (err: unknown) => [...causes(err)].some((cause) => cause instanceof ApplicationFailure && cause.type === ConnectorConfigError);
 /** A refresh inside the workflow task that outlasted refreshInTaskBoundMs. */
 const isTimeout = (err: unknown) => [...causes(err)].some((cause) => cause instanceof TimeoutFailure);
