@@ -3,6 +3,7 @@ import { behaviourRunDeadlineMs, behaviourWorkflowId, behaviourWorkflowType, typ
 import type { BehaviourCall } from '../contracts/behaviours';
 import { TetherAction, TetherEnvironment, TetherKind, TetherTenant } from '../contracts/search-attributes';
 import { requestIdFor } from '../spi/execution-ids';
+import { idempotencyFor } from '../spi/idempotency';
 import { behaviourFailureToApiError } from '../spi/failures';
 import type { SpiDeps, SpiResponse } from '../spi/request';
 import { runExecution } from '../spi/run-execution';
@@ -40,6 +41,8 @@ export async function callBehaviour(deps: BehaviourCallDeps, call: BehaviourCall
         workflowType: behaviourWorkflowType,
         workflowId: behaviourWorkflowId(tenant, environment, name, requestIdFor(call.idempotencyKey)),
         args: [request],
+        // The caller's request; not the version (resolved here: a retry after a deploy joins the original run).
+        idempotency: idempotencyFor(call.idempotencyKey, { tenant, environment, name, input: request.input }),
         searchAttributes: [
           { key: TetherKind, value: 'behaviour' },
           { key: TetherTenant, value: tenant },

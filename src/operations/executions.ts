@@ -9,6 +9,7 @@ import type { ConnectorRegistry } from '../connectors/registry';
 import { actionRunDeadlineMs } from '../spi/action-policy';
 import { requestIdFor } from '../spi/execution-ids';
 import { startOrAttach } from '../spi/executions';
+import { idempotencyFor } from '../spi/idempotency';
 import { temporalUiLink, temporalUiQueryLink } from '../temporal/ui-link';
 import type { executeAction, executeBehaviour } from '../workflows';
 
@@ -199,6 +200,8 @@ export class ExecutionsService {
         searchAttributes: [...description.typedSearchAttributes.getAll().filter((pair) => pair.key.name !== TetherReplayOf.name), { key: TetherReplayOf, value: executionId }],
         executionTimeoutMs: start.executionTimeoutMs,
         summary: `Replay of ${executionId}`,
+        // A key names the replay of one execution: reused to replay another, it answers 422.
+        idempotency: idempotencyFor(idempotencyKey, { replayOf: executionId }),
       },
     );
     // The replay's own run: its status and times, never the original's.

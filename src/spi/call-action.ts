@@ -7,6 +7,7 @@ import type { RegisteredConnector } from '../connectors/registry';
 import type { executeAction } from '../workflows/execute-action';
 import { actionRunDeadlineMs, resolveActionPolicy } from './action-policy';
 import { actionWorkflowId, requestIdFor } from './execution-ids';
+import { idempotencyFor } from './idempotency';
 import { actionInputsSchema, withoutNulls } from './input-schema';
 import { headerValue, type SpiDeps, type SpiRequest, type SpiResponse } from './request';
 import { runExecution } from './run-execution';
@@ -55,10 +56,19 @@ export async function callAction(deps: SpiDeps, request: SpiRequest, connector: 
     inputs: call.inputs,
     policy,
   };
+  const idempotencyKey = headerValue(request, 'idempotency-key');
   return runExecution<typeof executeAction>(deps, request, {
     workflowType: 'executeAction',
-    workflowId: actionWorkflowId(definition.path, action.path, requestIdFor(headerValue(request, 'idempotency-key'))),
+    workflowId: actionWorkflowId(definition.path, action.path, requestIdFor(idempotencyKey)),
     args: [actionRequest],
+    // What the caller asks for, as the run will act on it (validated inputs). Not the policy: it is this
+    // server's configuration, and a retry across a config change is still the same request.
+    idempotency: idempotencyFor(idempotencyKey, {
+      connector: definition.path,
+      action: action.path,
+      connectionInstanceId: call.connectionInstanceId,
+      inputs: call.inputs,
+    }),
     searchAttributes: [
       { key: TetherKind, value: 'action' },
       { key: TetherConnector, value: definition.path },

@@ -4,6 +4,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ExecutionLinks } from '../contracts/spi';
 import { temporalUiLink } from '../temporal/ui-link';
 import { isTemporalUnavailable, withinTemporalDeadline } from '../temporal/unavailable';
+import { assertSameRequest, requestDigestMemoKey, type Idempotency } from './idempotency';
 
 /** Where an execution runs and how responses link to it. */
 export interface ExecutionContext {
@@ -24,12 +25,16 @@ export interface StartOptions<W extends Workflow> {
   executionTimeoutMs: number;
   /** One line the Temporal UI shows on the run's page (encrypted like every payload). */
   summary?: string;
+  /** The call's Idempotency-Key and request digest: recorded on a new run, compared when joining one. */
+  idempotency?: Idempotency;
 }
 
 /**
- * Starts a run, or attaches to the one already holding this workflow id: a running one is reused
- * (USE_EXISTING), a closed one is never started again (REJECT_DUPLICATE) — which is what makes an
- * Idempotency-Key return the original execution instead of running twice. Eager start hands the first
+ * Starts a run, or attaches to the one already holding this workflow id, running or closed (a closed one is
+ * never started again: REJECT_DUPLICATE) — which is what makes an Idempotency-Key return the original
+ * execution instead of running twice. The conflict policy is FAIL, not USE_EXISTING, so that every join, and
+ * only a join, comes back as ALREADY_EXISTS: there a keyed call checks it asks for the same request (one
+ * describe), while a call without a key or a key's first call costs the one start RPC. Eager start hands the first
  * workflow task straight to this process's worker, saving a round trip through the task queue. Bounded by
  * TEMPORAL_CALL_DEADLINE_MS: an unreachable Temporal fails fast (503) instead of the SDK's own 5–9 s of retries.
  */
@@ -41,14 +46,17 @@ export async function startOrAttach<W extends Workflow>(context: ExecutionContex
       args: options.args as unknown[],
       typedSearchAttributes: options.searchAttributes,
       workflowExecutionTimeout: options.executionTimeoutMs,
-      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       requestEagerStart: true,
       ...(options.summary ? { staticSummary: options.summary } : {}),
+      ...(options.idempotency ? { memo: { [requestDigestMemoKey]: options.idempotency.digest } } : {}),
     }), `starting ${options.workflowId}`)) as WorkflowHandle<W>;
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return context.client.workflow.getHandle<W>(options.workflowId);
-    throw err;
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    const existing = context.client.workflow.getHandle<W>(options.workflowId);
+    if (options.idempotency) await assertSameRequest(existing, options.idempotency);
+    return existing;
   }
 }
 

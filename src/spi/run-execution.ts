@@ -1,16 +1,12 @@
-import type { SearchAttributePair, Workflow } from '@temporalio/common';
+import type { Workflow } from '@temporalio/common';
 import { errorBody } from '../errors';
 import type { ExecutionView } from '../contracts/spi';
-import { awaitWithin, executionHeaders, executionLinks, startOrAttach } from './executions';
+import { awaitWithin, executionHeaders, executionLinks, startOrAttach, type StartOptions } from './executions';
 import { executionFailureToApiError } from './failures';
 import { prefersAsync, type SpiDeps, type SpiRequest, type SpiResponse } from './request';
 
-export interface RunOptions<W extends Workflow> {
+export interface RunOptions<W extends Workflow> extends StartOptions<W> {
   workflowType: string;
-  workflowId: string;
-  args: Parameters<W>;
-  searchAttributes: SearchAttributePair[];
-  executionTimeoutMs: number;
   /** Shapes the 200 answer from the run's result. */
   answer(result: Awaited<ReturnType<W>>): unknown;
 }

@@ -142,6 +142,11 @@ describe('behaviours deployed on the hub, built and run by the connector', () =>
     expect(executionId).toBe('behaviour/acme/prod/greet/key-greet-grace-1');
     const again = await callBehaviour(stack, 'greet', { name: 'Grace' }, { headers: { 'Idempotency-Key': 'greet-grace-1' } });
     expect(again.headers.get('x-tether-execution-id')).toBe(executionId);
+    // The key reused with another input: 422 naming the original execution, and no second run.
+    const reused = await callBehaviour(stack, 'greet', { name: 'Someone-Else' }, { headers: { 'Idempotency-Key': 'greet-grace-1' } });
+    expect(reused.status).toBe(422);
+    expect(reused.body.error).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', executionId });
+    expect(JSON.stringify(reused.body)).not.toContain('Someone-Else');
 
     const handle = stack.connector.client.workflow.getHandle(executionId);
     const description = await handle.describe();

@@ -102,6 +102,10 @@ describe('executions API', () => {
     const keyed = (await request(tether.url).post(path).set(adminAuth).set('Idempotency-Key', 'second-try').expect(202)).body;
     expect(keyed.executionId).toBe('action/myconnector/order_product/replay-key-second-try');
     await request(tether.url).post(path).set(adminAuth).set('Idempotency-Key', 'second-try').expect(202);
+    // The key names the replay of that execution: reused to replay another one, 422 and no run.
+    const otherFailed = await runOrder(0);
+    const reused = await request(tether.url).post(`/admin/executions/${encodeURIComponent(otherFailed)}/replay`).set(adminAuth).set('Idempotency-Key', 'second-try').expect(422);
+    expect(reused.body.error).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', executionId: keyed.executionId });
     await replayHandle.result().catch(() => undefined);
 
     const detail = (await request(tether.url).get(`/admin/executions/${encodeURIComponent(replay.executionId)}`).set(adminAuth).expect(200)).body;

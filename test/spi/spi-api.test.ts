@@ -1,3 +1,4 @@
+import type { ActionRequest } from '../../src/contracts/action';
 import { devDefaults } from '../../src/config/connectors';
 import { ConnectorRegistry } from '../../src/connectors/registry';
 import { adminAuth, spiAuth, startTestTether, testCredentials, type TestTether } from '../support/tether';
@@ -206,17 +207,86 @@ describe('Remote Connector SPI over HTTP', () => {
   });
 
   describe('durable execution', () => {
-    it('returns the same execution for a repeated Idempotency-Key, running it once', async () => {
-      const key = `order-${Date.now()}`;
-      const first = await post('/myconnector/order_product', { connectionInstanceId: 'DEV', inputs: { recipient: 'Bob' } }, { 'Idempotency-Key': key });
-      const second = await post('/myconnector/order_product', { connectionInstanceId: 'DEV', inputs: { recipient: 'Alice' } }, { 'Idempotency-Key': key });
-      expect(first.status).toBe(200);
-      expect(second.body).toEqual(first.body);
-      const executionId = first.headers.get('x-tether-execution-id')!;
-      expect(second.headers.get('x-tether-execution-id')).toBe(executionId);
+    async function runsOf(executionId: string) {
       const runs = [];
       for await (const run of tether.client.workflow.list({ query: `WorkflowId = '${executionId}'` })) runs.push(run);
-      expect(runs).toHaveLength(1);
+      return runs;
+    }
+
+    it('returns the same execution for a repeated Idempotency-Key with the same request, sync and async, running it once', async () => {
+      const key = `order-${Date.now()}`;
+      const first = await post('/myconnector/order_product', { connectionInstanceId: 'DEV', inputs: { recipient: 'Bob', quantity: 2 } }, { 'Idempotency-Key': key });
+      // Key order, a null (= absent) and a property Tether ignores do not make it another request.
+      const again = { inputs: { productId: null, quantity: 2, recipient: 'Bob' }, connectionInstanceId: 'DEV', catalogTrace: 'ignored' };
+      const second = await post('/myconnector/order_product', again, { 'Idempotency-Key': key });
+      const asynchronous = await post('/myconnector/order_product', again, { 'Idempotency-Key': key, Prefer: 'respond-async' });
+      expect(first.status).toBe(200);
+      expect(second).toMatchObject({ status: 200, body: first.body });
+      const executionId = first.headers.get('x-tether-execution-id')!;
+      expect(second.headers.get('x-tether-execution-id')).toBe(executionId);
+      expect(asynchronous).toMatchObject({ status: 202, body: { executionId } });
+      expect(await runsOf(executionId)).toHaveLength(1);
+    });
+
+    it('answers 422 IDEMPOTENCY_KEY_REUSED, sync and async, when the key comes back with other inputs or another connection instance', async () => {
+      const key = `reuse-${Date.now()}`;
+      const first = await post('/myconnector/order_product', { connectionInstanceId: 'DEV', inputs: { recipient: 'Bob' } }, { 'Idempotency-Key': key });
+      expect(first.status).toBe(200);
+      const executionId = first.headers.get('x-tether-execution-id')!;
+      const otherRequests: { body: unknown; headers: Record<string, string> }[] = [
+        { body: { connectionInstanceId: 'DEV', inputs: { recipient: 'Alice-the-other-recipient' } }, headers: {} },
+        { body: { connectionInstanceId: 'DEV', inputs: { recipient: 'Bob', quantity: 3 } }, headers: { Prefer: 'respond-async' } },
+        { body: { connectionInstanceId: 'PROD', inputs: { recipient: 'Bob' } }, headers: {} },
+        { body: { connectionInstanceId: 'PROD', inputs: { recipient: 'Bob' } }, headers: { Prefer: 'respond-async' } },
+      ];
+      for (const other of otherRequests) {
+        const refused = await post('/myconnector/order_product', other.body, { 'Idempotency-Key': key, ...other.headers });
+        expect(refused.status).toBe(422);
+        expect(refused.body.error).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', executionId });
+        expect(refused.body.error.message).toContain(key);
+        expect(refused.body.error.message).toContain(executionId);
+        expect(JSON.stringify(refused.body)).not.toMatch(/Alice|PROD|quantity/);
+      }
+      // No second run, and the original still answers its own result to its own request.
+      expect(await runsOf(executionId)).toHaveLength(1);
+      const original = await post('/myconnector/order_product', { connectionInstanceId: 'DEV', inputs: { recipient: 'Bob' } }, { 'Idempotency-Key': key });
+      expect(original).toMatchObject({ status: 200, body: first.body });
+    });
+
+    it('does not echo a key that may be a secret in the 422', async () => {
+      const key = `secret key ${Date.now()} with spaces`;
+      await post('/myconnector/echo_types', { connectionInstanceId: 'DEV', inputs: { text: 'one' } }, { 'Idempotency-Key': key });
+      const refused = await post('/myconnector/echo_types', { connectionInstanceId: 'DEV', inputs: { text: 'two' } }, { 'Idempotency-Key': key });
+      expect(refused.body.error).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', executionId: expect.stringContaining('/key-sha256-') });
+      expect(JSON.stringify(refused.body)).not.toContain(key);
+    });
+
+    it('scopes a key to its action: the same key on another action is another execution', async () => {
+      const key = `scoped-${Date.now()}`;
+      const order = await post('/myconnector/order_product', { connectionInstanceId: 'DEV', inputs: { recipient: 'Bob' } }, { 'Idempotency-Key': key });
+      const echo = await post('/myconnector/echo_types', { connectionInstanceId: 'DEV', inputs: { text: 'hi' } }, { 'Idempotency-Key': key });
+      expect([order.status, echo.status]).toEqual([200, 200]);
+      expect(echo.body).toEqual({ outputs: { received: { text: 'hi' } } });
+      expect(order.headers.get('x-tether-execution-id')).not.toBe(echo.headers.get('x-tether-execution-id'));
+    });
+
+    it('joins a keyed run recorded before request digests existed, whatever the request (as before)', async () => {
+      const key = `legacy-${Date.now()}`;
+      const executionId = `action/myconnector/echo_types/key-${key}`;
+      const request: ActionRequest = {
+        connectorPath: 'myconnector',
+        actionPath: 'echo_types',
+        actionName: 'echoTypes',
+        connectionInstanceId: 'DEV',
+        inputs: { text: 'old' },
+        policy: { timeoutSeconds: 30, maximumAttempts: 1, initialRetrySeconds: 1, mode: 'regular' },
+      };
+      // Started as Tether did before: no request digest in the memo.
+      const legacy = await tether.client.workflow.start('executeAction', { taskQueue: tether.settings.TETHER_TASK_QUEUE, workflowId: executionId, args: [request] });
+      await legacy.result();
+      const joined = await post('/myconnector/echo_types', { connectionInstanceId: 'DEV', inputs: { text: 'new' } }, { 'Idempotency-Key': key });
+      expect(joined).toMatchObject({ status: 200, body: { outputs: { received: { text: 'old' } } } });
+      expect(joined.headers.get('x-tether-execution-id')).toBe(executionId);
     });
 
     it('joins a run still in progress for a repeated Idempotency-Key', async () => {

@@ -44,12 +44,13 @@ export function executionsRoutes(deps: ApiDeps): ApiRoute[] {
       auth: 'admin',
       headers: {
         'Idempotency-Key':
-          "Names the replay: the same key answers the same replay. Without one the replay is keyed by the original's run, so asking twice never runs it twice",
+          "Names the replay: the same key answers the same replay (the key reused to replay another execution: 422). Without one the replay is keyed by the original's run, so asking twice never runs it twice",
       },
       responses: {
         202: { description: 'The replay, with its own status and times (X-Tether-Execution-Ui: its run in the Temporal UI)', schema: ExecutionSummary.extend({ replayOf: z.string() }) },
         404: notFound,
         409: { description: 'The execution is running or succeeded', schema: ErrorBodySchema },
+        422: { description: '`IDEMPOTENCY_KEY_REUSED`: the Idempotency-Key already names the replay of another execution', schema: ErrorBodySchema },
       },
       handler: async (ctx) => {
         const replay = await executions.replay(ctx.params.executionId!, ctx.get('idempotency-key') || undefined);

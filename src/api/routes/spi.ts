@@ -10,7 +10,7 @@ import type { ApiRoute } from '../auth';
 import { ErrorBodySchema, type OperationDoc } from '../openapi';
 
 const executionHeaders = {
-  'Idempotency-Key': 'Same key → same execution (never a second run); the original result is answered again',
+  'Idempotency-Key': 'Same key and same request → same execution (never a second run); the original result is answered again. The key reused with another request (other inputs or connection instance) → 422 `IDEMPOTENCY_KEY_REUSED`',
   Prefer: '`respond-async` answers 202 at once instead of waiting for the result',
 };
 const errors = (...statuses: number[]) =>
@@ -19,7 +19,7 @@ const spiErrorDescriptions: Record<number, string> = {
   400: 'Validation failed; details name every bad field (`inputs.quantity: expected Integer`)',
   401: 'Missing or wrong credentials',
   404: 'Unknown connector, action or connection instance (details list the known ones)',
-  422: 'The connector reported a business failure (details passed on)',
+  422: 'The connector reported a business failure (details passed on), or `IDEMPOTENCY_KEY_REUSED`: the Idempotency-Key already names another request (`executionId` is its execution)',
   502: 'Target unreachable, or retries exhausted',
   504: 'Target or execution timed out',
 };
