@@ -11,6 +11,7 @@ import type { ReadinessCheck } from '../temporal/readiness';
 import { errorHandler } from './errors';
 import { canonicalPaths, methodNotAllowed } from './route';
 import { createApiRouter } from './routers';
+import { logClosedConnections } from './http-server';
 
 /** Everything the HTTP API needs; built once per process by the runtime. */
 export interface ApiDeps {
@@ -35,6 +36,7 @@ const plainRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
 export function createApp(deps: ApiDeps): Koa {
   const app = new Koa();
   app.proxy = true;
+  logClosedConnections(app, deps.log);
   // One JSON log line per request, tied to its id (echoed as X-Request-Id); headers and bodies are never logged.
   app.use(async (ctx, next) => {
     const given = ctx.get('x-request-id');

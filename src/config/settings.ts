@@ -86,6 +86,13 @@ export const SettingsSchema = z.object({
 
   TETHER_SYNC_WINDOW_MS: z.coerce.number().int().positive().default(30_000),
   TETHER_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
+  /**
+   * Slow clients (src/api/http-server.ts): the API's and the platform hub's bounds on receiving a request's
+   * headers, and all of it (1 MB at most), and on an idle keep-alive connection (above a balancer's 60 s).
+   */
+  TETHER_HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  TETHER_HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
+  TETHER_HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(65_000),
 
   TETHER_PLATFORM_URL: urlSetting(
     /^wss?$/,
@@ -165,6 +172,9 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     reported.add(key);
   }
   problems.push(...combinationProblems(relevant));
+  if (result.success && result.data.TETHER_HTTP_HEADERS_TIMEOUT_MS > result.data.TETHER_HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push('Invalid setting TETHER_HTTP_HEADERS_TIMEOUT_MS: must not exceed TETHER_HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)');
+  }
   if (problems.length > 0 || !result.success) throw new SettingsError(problems);
   return result.data;
 }

@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import { z } from 'zod';
@@ -16,6 +15,7 @@ import { HubMetrics } from './hub-metrics';
 import { defaultLoginLimits, LoginLimiter, type LoginLimits } from './login-limiter';
 import { relayRoutes } from './relay-router';
 import { attachConnectorSocketServer } from './socket-server';
+import { createHttpServer, defaultHttpTimeouts, logClosedConnections, type HttpTimeouts } from '../api/http-server';
 
 export interface PlatformHubOptions {
   /** Port to listen on; 0 picks a free one. */
@@ -35,6 +35,8 @@ export interface PlatformHubOptions {
   bodyLimitBytes?: number;
   /** Connector login attempts allowed per address and per id before the secret is even checked. */
   loginLimits?: LoginLimits;
+  /** Slow-client bounds of the hub's HTTP server (WebSockets, once upgraded, are not bound by them). */
+  httpTimeouts?: HttpTimeouts;
 }
 
 export interface PlatformHub {
@@ -92,6 +94,7 @@ export async function startPlatformHub(options: PlatformHubOptions): Promise<Pla
   const metrics = new HubMetrics();
   const app = new Koa();
   app.proxy = true;
+  logClosedConnections(app, log);
   app.use(async (ctx, next) => {
     await next();
     if (ctx.status === 401 || ctx.status === 403) metrics.refusedCall(ctx.status);
@@ -101,7 +104,7 @@ export async function startPlatformHub(options: PlatformHubOptions): Promise<Pla
   app.use(methodNotAllowed());
   app.use(buildRouter(hubRoutes(store, behaviours, relay, metrics, options.relayTimeoutMs ?? 45_000), hubAuthentication(tokens), { bodyLimitBytes: options.bodyLimitBytes ?? 1_048_576 }).routes());
 
-  const server = createServer(app.callback());
+  const server = createHttpServer(app.callback(), options.httpTimeouts ?? defaultHttpTimeouts);
   const sockets = attachConnectorSocketServer(server, {
     store,
     behaviours,

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseSettings, SettingsError, type Settings } from '../config/settings';
 import { onShutdown } from '../cli/process';
 import { createLogger } from '../logging/logger';
+import { httpTimeoutsFrom } from '../api/http-server';
 import { startPlatformHub, type PlatformHub } from './hub';
 
 /** Where the hub keeps its state: `TETHER_PLATFORM_DATA`, else `platform/` in Tether's data dir. */
@@ -32,7 +33,7 @@ export async function runPlatform(env: NodeJS.ProcessEnv = process.env): Promise
   const log = createLogger(settings.LOG_LEVEL, 'tether-platform');
   const dataDir = platformDataDir(settings);
   const admin = resolvePlatformAdminToken(settings, dataDir);
-  const hub = await startPlatformHub({ port: settings.PLATFORM_PORT, host: settings.HOST, dataDir, adminToken: admin.token, log });
+  const hub = await startPlatformHub({ port: settings.PLATFORM_PORT, host: settings.HOST, dataDir, adminToken: admin.token, log, httpTimeouts: httpTimeoutsFrom(settings) });
   const say = (line: string) => process.stdout.write(`${line}\n`);
   say(`Platform hub ready: ${hub.url} (connectors dial ${hub.connectUrl}; state in ${dataDir})`);
   if (admin.generatedFile) say(`Generated admin token (kept in ${admin.generatedFile}; shown this once): ${admin.token}`);

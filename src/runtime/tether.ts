@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
@@ -11,6 +11,7 @@ import { createDataConverter, type KeyRing } from '../temporal/codec';
 import { ensureNamespaceReady } from '../temporal/namespace-setup';
 import { temporalReadiness } from '../temporal/readiness';
 import { platformConnectionTarget, platformLinkReadiness } from '../platform/connector-mode';
+import { createHttpServer, httpTimeoutsFrom } from '../api/http-server';
 import { installSdkRuntime } from './sdk-runtime';
 import { connectToTemporal } from './temporal-connection';
 import { startBehavioursManager } from '../behaviours/from-settings';
@@ -109,7 +110,7 @@ export async function startTether(options: TetherOptions): Promise<RunningTether
         ...(platformTarget ? [platformLinkReadiness(client, platformTarget.workflowId)] : []),
       ],
     });
-    server = createServer(app.callback());
+    server = createHttpServer(app.callback(), httpTimeoutsFrom(settings));
     await listen(server, settings.PORT, settings.HOST);
     const { port } = server.address() as AddressInfo;
     url = `http://${settings.HOST === '0.0.0.0' ? '127.0.0.1' : settings.HOST}:${port}`;

@@ -66,6 +66,13 @@ describe('settings', () => {
     ]);
   });
 
+  it('bounds slow clients, headers within the whole request', () => {
+    expect(parseSettings({})).toMatchObject({ TETHER_HTTP_HEADERS_TIMEOUT_MS: 10_000, TETHER_HTTP_REQUEST_TIMEOUT_MS: 30_000, TETHER_HTTP_KEEP_ALIVE_TIMEOUT_MS: 65_000 });
+    expect(() => parseSettings({ TETHER_HTTP_HEADERS_TIMEOUT_MS: '20000', TETHER_HTTP_REQUEST_TIMEOUT_MS: '15000' })).toThrow(
+      'Invalid setting TETHER_HTTP_HEADERS_TIMEOUT_MS: must not exceed TETHER_HTTP_REQUEST_TIMEOUT_MS',
+    );
+  });
+
   it('refuses half a credential pair', () => {
     expect(() => parseSettings({ TETHER_SPI_USER: 'catalog' })).toThrow('Invalid setting TETHER_SPI_PASSWORD: TETHER_SPI_USER and TETHER_SPI_PASSWORD go together');
     expect(() => parseSettings({ TETHER_PLATFORM_URL: 'ws://hub:4000', TETHER_CONNECTOR_ID: 'c1' })).toThrow(
