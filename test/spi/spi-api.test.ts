@@ -253,6 +253,28 @@ describe('Remote Connector SPI over HTTP', () => {
       expect(original).toMatchObject({ status: 200, body: first.body });
     });
 
+    it('costs one start RPC without a key and for a key\'s first call; only a join describes the run', async () => {
+      const service = tether.client.workflowService;
+      const starts = jest.spyOn(service, 'startWorkflowExecution');
+      const describes = jest.spyOn(service, 'describeWorkflowExecution');
+      try {
+        const counted = async (headers: Record<string, string>) => {
+          starts.mockClear();
+          describes.mockClear();
+          const response = await post('/myconnector/echo_types', { connectionInstanceId: 'DEV', inputs: { text: 'hot' } }, headers);
+          expect(response.status).toBe(200);
+          return { starts: starts.mock.calls.length, describes: describes.mock.calls.length };
+        };
+        const key = `hot-${Date.now()}`;
+        expect(await counted({})).toEqual({ starts: 1, describes: 0 });
+        expect(await counted({ 'Idempotency-Key': key })).toEqual({ starts: 1, describes: 0 });
+        expect(await counted({ 'Idempotency-Key': key })).toEqual({ starts: 1, describes: 1 });
+      } finally {
+        starts.mockRestore();
+        describes.mockRestore();
+      }
+    });
+
     it('does not echo a key that may be a secret in the 422', async () => {
       const key = `secret key ${Date.now()} with spaces`;
       await post('/myconnector/echo_types', { connectionInstanceId: 'DEV', inputs: { text: 'one' } }, { 'Idempotency-Key': key });
