@@ -1,4 +1,4 @@
-import { isIPv6 } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 
 /** How many connector logins may be attempted, and not yet succeeded, per remote address and per connector id in a window. */
@@ -73,12 +73,10 @@ async function take(limiter: RateLimiterMemory, key: string): Promise<boolean> {
  * /64 — one subscriber's prefix, whose 2^64 addresses would otherwise each get the whole limit.
  */
 export function addressKey(address: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return mapped[1]!;
   const bare = address.split('%', 1)[0]!;
-  if (!isIPv6(bare)) return address;
-  const [head = '', tail] = bare.split('::');
-  const groups = (part: string) => (part ? part.split(':') : []);
-  const expanded = tail === undefined ? groups(head) : [...groups(head), ...Array<string>(8 - groups(head).length - groups(tail).length).fill('0'), ...groups(tail)];
-  return `${expanded.slice(0, 4).map((group) => parseInt(group, 16).toString(16)).join(':')}::/64`;
+  if (!ipaddr.isValid(bare)) return address;
+  // process() reads an IPv4-mapped IPv6 address as the IPv4 address it maps.
+  const parsed = ipaddr.process(bare);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  return `${(parsed as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16)).join(':')}::/64`;
 }
