@@ -25,15 +25,15 @@ export interface SocketServerOptions {
   metrics: HubMetrics;
 }
 
+/** Bytes a socket may send before its hello is answered: a hello is a few hundred. */
+const maxBytesBeforeHello = 64 * 1024;
+
 /**
  * The hub's WebSocket endpoint, `/connect`: authenticates each connector by its first frame, keeps one
  * active connection per id, routes answers of relayed SPI calls, and drops sockets that stop answering pings.
  * Logins are not queued per id: each is checked on its own, after the login limiter has admitted it, so wrong
  * secrets sent for an id never wait in front of its real connector.
  */
-/** Bytes a socket may send before its hello is answered: a hello is a few hundred. */
-const maxBytesBeforeHello = 64 * 1024;
-
 export function attachConnectorSocketServer(server: Server, options: SocketServerOptions): { close(): Promise<void> } {
   const { store, relay, log } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes });
