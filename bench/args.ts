@@ -1,3 +1,5 @@
+import { parseArgs } from 'node:util';
+
 /** Command-line flags of `npm run bench`. */
 export interface BenchArgs {
   quick: boolean;
@@ -42,80 +44,60 @@ function positiveInt(flag: string, value: string | undefined): number {
   return parsed;
 }
 
+/** The flags, declared for node:util's parseArgs; numbers and lists arrive as strings and are checked below. */
+const flags = {
+  quick: { type: 'boolean' },
+  connectors: { type: 'string' },
+  'refresh-seconds': { type: 'string' },
+  'idle-seconds': { type: 'string' },
+  'skip-daemon': { type: 'boolean' },
+  'skip-behaviours': { type: 'boolean' },
+  'daemon-only': { type: 'boolean' },
+  ablations: { type: 'boolean' },
+  'no-ablations': { type: 'boolean' },
+  rounds: { type: 'string' },
+  'segment-ms': { type: 'string' },
+  only: { type: 'string' },
+  concurrency: { type: 'string' },
+  'cluster-scaling': { type: 'boolean' },
+  'cluster-only': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export function parseBenchArgs(argv: string[]): BenchArgs {
-  const quick = argv.includes('--quick');
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: flags, strict: true, allowPositionals: false, tokens: true });
+  } catch (err) {
+    // parseArgs names the flag (unknown, or missing its value).
+    throw new BenchArgsError(`${(err as Error).message}\n${usage}`);
+  }
+  const { values, tokens } = parsed;
+  if (values.help) throw new BenchArgsError(usage);
+  const quick = values.quick === true;
+  const count = (name: 'connectors' | 'refresh-seconds' | 'idle-seconds' | 'rounds' | 'segment-ms', fallback: number) =>
+    values[name] === undefined ? fallback : positiveInt(`--${name}`, values[name]);
+  // Of --ablations and --no-ablations, the last one given decides.
+  const ablationsFlag = tokens.filter((token) => token.kind === 'option' && (token.name === 'ablations' || token.name === 'no-ablations')).at(-1);
+  const only = values.only?.split(',').filter(Boolean);
+  if (only && !only.length) throw new BenchArgsError(`--only needs variant names, e.g. --only tether,plain\n${usage}`);
   const args: BenchArgs = {
     quick,
-    connectors: quick ? 200 : 1000,
-    refreshSeconds: 3600,
-    idleSeconds: quick ? 5 : 15,
-    skipDaemon: false,
-    skipBehaviours: false,
-    daemonOnly: false,
-    ablations: !quick,
-    rounds: quick ? 3 : 8,
-    segmentMs: quick ? 1500 : 3000,
+    connectors: count('connectors', quick ? 200 : 1000),
+    refreshSeconds: count('refresh-seconds', 3600),
+    idleSeconds: count('idle-seconds', quick ? 5 : 15),
+    skipDaemon: values['skip-daemon'] === true,
+    skipBehaviours: values['skip-behaviours'] === true,
+    daemonOnly: values['daemon-only'] === true,
+    ablations: ablationsFlag?.kind === 'option' ? ablationsFlag.name === 'ablations' : !quick,
+    rounds: count('rounds', quick ? 3 : 8),
+    segmentMs: count('segment-ms', quick ? 1500 : 3000),
     warmupMs: quick ? 1000 : 3000,
-    concurrencies: [1, 32],
-    clusterScaling: false,
-    clusterOnly: false,
+    concurrencies: values.concurrency === undefined ? [1, 32] : values.concurrency.split(',').map((value) => positiveInt('--concurrency', value)),
+    ...(only ? { only } : {}),
+    clusterScaling: values['cluster-scaling'] === true || values['cluster-only'] === true,
+    clusterOnly: values['cluster-only'] === true,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    switch (flag) {
-      case '--quick':
-        break;
-      case '--connectors':
-        args.connectors = positiveInt(flag, argv[++i]);
-        break;
-      case '--refresh-seconds':
-        args.refreshSeconds = positiveInt(flag, argv[++i]);
-        break;
-      case '--idle-seconds':
-        args.idleSeconds = positiveInt(flag, argv[++i]);
-        break;
-      case '--skip-daemon':
-        args.skipDaemon = true;
-        break;
-      case '--skip-behaviours':
-        args.skipBehaviours = true;
-        break;
-      case '--daemon-only':
-        args.daemonOnly = true;
-        break;
-      case '--no-ablations':
-        args.ablations = false;
-        break;
-      case '--ablations':
-        args.ablations = true;
-        break;
-      case '--rounds':
-        args.rounds = positiveInt(flag, argv[++i]);
-        break;
-      case '--segment-ms':
-        args.segmentMs = positiveInt(flag, argv[++i]);
-        break;
-      case '--only':
-        args.only = (argv[++i] ?? '').split(',').filter(Boolean);
-        if (!args.only.length) throw new BenchArgsError(`--only needs variant names, e.g. --only tether,plain\n${usage}`);
-        break;
-      case '--concurrency':
-        args.concurrencies = (argv[++i] ?? '').split(',').map((value) => positiveInt('--concurrency', value));
-        break;
-      case '--cluster-scaling':
-        args.clusterScaling = true;
-        break;
-      case '--cluster-only':
-        args.clusterScaling = true;
-        args.clusterOnly = true;
-        break;
-      case '--help':
-      case '-h':
-        throw new BenchArgsError(usage);
-      default:
-        throw new BenchArgsError(`Unknown flag ${flag}\n${usage}`);
-    }
-  }
   if (args.daemonOnly && args.skipDaemon) throw new BenchArgsError(`--daemon-only and --skip-daemon exclude each other\n${usage}`);
   return args;
 }
